@@ -1,0 +1,140 @@
+package cn.emon;
+
+import cn.emon.alerting.AlertRules;
+import cn.emon.alerting.RuleSettings;
+import cn.emon.auth.AuthSettings;
+import cn.emon.auth.Authenticator;
+import cn.emon.db.Database;
+import cn.emon.db.DatabaseSettings;
+import cn.emon.deadlines.DeadlineScanner;
+import cn.emon.deadlines.DeadlineSettings;
+import cn.emon.household.Household;
+import cn.emon.household.HouseholdSettings;
+import cn.emon.http.HttpServer;
+import cn.emon.http.HttpSettings;
+import cn.emon.http.OpenApiRoutes;
+import cn.emon.ingest.IngestRoutes;
+import cn.emon.ingest.IngestSettings;
+import cn.emon.metrics.MetricsRoutes;
+import cn.emon.metrics.ProjectionMetrics;
+import cn.emon.query.AlertRepository;
+import cn.emon.query.QueryRoutes;
+import cn.emon.readmodel.ReadModelProjections;
+import cn.emon.readmodel.ReadModelSettings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Employment Monitor: schema, actor system, sharding, projections, scanner, HTTP. */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  /** What the features share, injected so tests can pass their own (a movable clock, say). */
+  public record Dependencies(HikariDataSource dataSource, PrometheusRegistry registry, Clock clock) {}
+
+  /** A running server. */
+  public record Running(ActorSystem<Void> system, ServerBinding binding, Dependencies dependencies) {
+    public int port() {
+      return binding.localAddress().getPort();
+    }
+  }
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    try {
+      start(ConfigFactory.load(), Clock.systemUTC()).toCompletableFuture().join();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      log.error("Employment Monitor failed to start: {}", cause.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** Checks the settings, migrates the schema, creates the actor system and starts everything. */
+  public static CompletionStage<Running> start(Config loaded, Clock clock) {
+    DatabaseSettings db = DatabaseSettings.from(loaded.getConfig("emon.db"));
+    Config config = db.pekkoOverrides().withFallback(loaded).resolve();
+    StartupChecks.verify(config);
+    HikariDataSource dataSource = Database.open(db);
+    try {
+      Database.migrate(dataSource, db);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "emon", config);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-read-model-pool", () -> {
+          dataSource.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    try {
+      return init(system, new Dependencies(dataSource, registry, clock));
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /** Wires every feature onto a running actor system. */
+  public static CompletionStage<Running> init(ActorSystem<Void> system, Dependencies deps) {
+    Config emon = system.settings().config().getConfig("emon");
+    Cluster cluster = Cluster.get(system);
+    if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    AlertRules rules = new AlertRules(RuleSettings.from(emon.getConfig("rules")));
+    Household.init(system, rules, deps.clock(), HouseholdSettings.from(emon.getConfig("household")));
+    ReadModelProjections.init(system, deps.dataSource(), ReadModelSettings.from(emon.getConfig("readmodel")),
+        new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME));
+    DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
+
+    Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));
+    AtomicBoolean bound = new AtomicBoolean(false);
+    HttpServer server = new HttpServer(HttpSettings.from(emon.getConfig("http")),
+        () -> bound.get() && cluster.selfMember().status() == MemberStatus.up() && databaseReachable(deps));
+    return server.start(system,
+        List.of(
+            new IngestRoutes(system, authenticator, IngestSettings.from(emon.getConfig("ingest")),
+                deps.registry(), deps.clock()).route(),
+            new QueryRoutes(system, authenticator, rules, new AlertRepository(deps.dataSource()),
+                deps.clock()).route(),
+            new OpenApiRoutes(authenticator).route()),
+        List.of(new MetricsRoutes(deps.registry()).route()))
+        .thenApply(binding -> {
+          bound.set(true);
+          return new Running(system, binding, deps);
+        });
+  }
+
+  private static boolean databaseReachable(Dependencies deps) {
+    try (Connection c = deps.dataSource().getConnection()) {
+      return c.isValid(2);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

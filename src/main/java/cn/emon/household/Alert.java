@@ -1,0 +1,57 @@
+package cn.emon.household;
+
+import cn.emon.CborSerializable;
+import cn.emon.alerting.AlertKey;
+import cn.emon.alerting.AlertType;
+import cn.emon.alerting.Severity;
+import java.time.Instant;
+
+/**
+ * One alert as the household entity holds it. The id is {@code <householdId>~<n>}, n counting the
+ * household's alerts from 1, so an acknowledgement finds its entity without a lookup.
+ */
+public record Alert(
+    String alertId,
+    AlertType type,
+    Severity severity,
+    AlertStatus status,
+    String householdId,
+    String memberId,
+    String placementId,
+    String regionCode,
+    Instant raisedAt,
+    Instant acknowledgedAt,
+    String acknowledgedBy,
+    Instant resolvedAt,
+    String summary) implements CborSerializable {
+
+  public static final char ID_SEPARATOR = '~';
+
+  public static String idFor(String householdId, long n) {
+    return householdId + ID_SEPARATOR + n;
+  }
+
+  /** The household id inside an alert id, or null when the id is not one of ours. */
+  public static String householdOf(String alertId) {
+    int at = alertId.lastIndexOf(ID_SEPARATOR);
+    return at > 0 ? alertId.substring(0, at) : null;
+  }
+
+  public AlertKey key() {
+    return new AlertKey(type, memberId, placementId);
+  }
+
+  public String countyCode() {
+    return regionCode.length() >= 6 ? regionCode.substring(0, 6) : regionCode;
+  }
+
+  public Alert acknowledged(String by, Instant at) {
+    return new Alert(alertId, type, severity, AlertStatus.ACKNOWLEDGED, householdId, memberId,
+        placementId, regionCode, raisedAt, at, by, resolvedAt, summary);
+  }
+
+  public Alert resolved(Instant at) {
+    return new Alert(alertId, type, severity, AlertStatus.RESOLVED, householdId, memberId,
+        placementId, regionCode, raisedAt, acknowledgedAt, acknowledgedBy, at, summary);
+  }
+}

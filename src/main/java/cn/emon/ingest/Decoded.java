@@ -1,0 +1,22 @@
+package cn.emon.ingest;
+
+import cn.emon.household.Household.DomainEvent;
+
+/**
+ * One event of a request after validation: either a domain event to record or the reason it was
+ * rejected. {@code id} is the CloudEvent id when one could be read.
+ */
+public record Decoded(String id, String type, DomainEvent event, String error) {
+
+  static Decoded ok(DomainEvent event) {
+    return new Decoded(event.meta().id(), event.meta().type(), event, null);
+  }
+
+  static Decoded rejected(String id, String type, String error) {
+    return new Decoded(id, type, null, error);
+  }
+
+  public boolean isValid() {
+    return event != null;
+  }
+}

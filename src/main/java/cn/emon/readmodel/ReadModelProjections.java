@@ -1,0 +1,55 @@
+package cn.emon.readmodel;
+
+import cn.emon.db.HikariJdbcSession;
+import cn.emon.household.Household;
+import java.time.Duration;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * Runs the read-model projection, one instance per journal tag slice, spread over the cluster by
+ * ShardedDaemonProcess. Exactly-once: each group of events and its offset commit together.
+ */
+public final class ReadModelProjections {
+
+  public static final String NAME = "readmodel";
+
+  private ReadModelProjections() {}
+
+  public static void init(ActorSystem<?> system, DataSource dataSource, ReadModelSettings settings,
+      ReadModelListener listener) {
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        "projection-" + NAME,
+        Household.SLICES,
+        slice -> ProjectionBehavior.create(projection(system, dataSource, settings, listener, slice)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  static GroupedProjection<Offset, EventEnvelope<Household.Event>> projection(ActorSystem<?> system,
+      DataSource dataSource, ReadModelSettings settings, ReadModelListener listener, int slice) {
+    String tag = Household.TAGS.get(slice);
+    SourceProvider<Offset, EventEnvelope<Household.Event>> source =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, tag),
+            source,
+            () -> new HikariJdbcSession(dataSource),
+            () -> new AlertTableHandler(listener),
+            system)
+        .withGroup(settings.batchSize(), Duration.ofMillis(50));
+  }
+}
