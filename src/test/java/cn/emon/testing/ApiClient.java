@@ -1,0 +1,80 @@
+package cn.emon.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A real HTTP client against a test server. */
+public final class ApiClient {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String base;
+
+  public ApiClient(String base) {
+    this.base = base;
+  }
+
+  /** A response with its body parsed when it is JSON. */
+  public record Response(int status, String contentType, String body, HttpResponse<byte[]> raw) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  public Response get(String path, String token) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), token);
+  }
+
+  public Response post(String path, String token, String contentType, String body) {
+    return post(path, token, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Response post(String path, String token, String contentType, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b, token);
+  }
+
+  public Response send(HttpRequest.Builder builder, String token) {
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<byte[]> r = HTTP.send(builder.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+          new String(r.body(), StandardCharsets.UTF_8), r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Posts events as a JSON array with the development ingest token. */
+  public Response ingest(String... events) {
+    return post("/api/v1/events", "dev-ingest-token", "application/json", "[" + String.join(",", events) + "]");
+  }
+}
