@@ -21,6 +21,7 @@ import cn.emon.query.AlertRepository;
 import cn.emon.query.QueryRoutes;
 import cn.emon.readmodel.ReadModelProjections;
 import cn.emon.readmodel.ReadModelSettings;
+import cn.emon.readmodel.Reconciliation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -108,8 +109,11 @@ public final class Main {
 
     AlertRules rules = new AlertRules(RuleSettings.from(emon.getConfig("rules")));
     Household.init(system, rules, deps.clock(), HouseholdSettings.from(emon.getConfig("household")));
-    ReadModelProjections.init(system, deps.dataSource(), ReadModelSettings.from(emon.getConfig("readmodel")),
+    ReadModelSettings readModel = ReadModelSettings.from(emon.getConfig("readmodel"));
+    ReadModelProjections.init(system, deps.dataSource(), readModel,
         new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME));
+    Reconciliation.start(system, new Reconciliation(deps.dataSource(), deps.registry()),
+        readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
 
     Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));

@@ -146,10 +146,7 @@ public final class QueryRoutes extends ApiDirectives {
         List<AlertView> found = alerts.find(q, p.scope());
         boolean more = found.size() > q.limit();
         List<AlertView> page = more ? found.subList(0, q.limit()) : found;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("alerts", page);
-        body.put("nextCursor", more ? AlertQuery.cursorOf(page.get(page.size() - 1)) : null);
-        return JsonSupport.WRITER.writeValueAsBytes(body);
+        return JsonSupport.write(new AlertPage(page, more ? AlertQuery.cursorOf(page.get(page.size() - 1)) : null));
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }
