@@ -8,6 +8,8 @@ import cn.emon.alerting.EndReason;
 import cn.emon.alerting.Evaluation;
 import cn.emon.alerting.Finding;
 import cn.emon.alerting.LaborCapacity;
+import cn.emon.alerting.Placement;
+import cn.emon.alerting.PlacementStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,7 +121,7 @@ public final class Household
 
   /** Everything this entity persists. */
   public sealed interface Event extends CborSerializable
-      permits DomainEvent, AlertRaised, AlertAcknowledged, AlertResolved, DeadlineScheduled {
+      permits DomainEvent, AlertRaised, AlertAcknowledged, AlertResolved, DeadlineScheduled, SummaryChanged {
     String householdId();
   }
 
@@ -236,12 +238,18 @@ public final class Household
   /** An alert condition began to hold. */
   public record AlertRaised(String householdId, Alert alert) implements Event {}
 
-  /** Someone acknowledged an open alert; {@code by} is an account id, not a person's name. */
-  public record AlertAcknowledged(String householdId, String alertId, String by, String note, Instant at)
-      implements Event {}
+  /**
+   * Someone acknowledged an open alert; {@code by} is an account id, not a person's name.
+   * {@code alert} is the alert as it stands after, so projections need no other source.
+   */
+  public record AlertAcknowledged(String householdId, String alertId, String by, String note, Instant at,
+      Alert alert) implements Event {}
 
-  /** An alert condition stopped holding. */
-  public record AlertResolved(String householdId, String alertId, Instant at) implements Event {}
+  /** An alert condition stopped holding; {@code alert} is the alert as it stands after. */
+  public record AlertResolved(String householdId, String alertId, Instant at, Alert alert) implements Event {}
+
+  /** What the region statistics count of this household changed. */
+  public record SummaryChanged(String householdId, HouseholdSummary summary) implements Event {}
 
   /**
    * The next instant at which the time-based rules may change this household's alerts, or null
@@ -343,14 +351,17 @@ public final class Household
       // A repeat is a no-op; a resolved alert stays resolved.
       return Effect().reply(cmd.replyTo(), new AckResult(known, false));
     }
+    Instant now = clock.instant();
     return Effect()
-        .persist(new AlertAcknowledged(householdId, cmd.alertId(), cmd.by(), cmd.note(), clock.instant()))
+        .persist(new AlertAcknowledged(householdId, cmd.alertId(), cmd.by(), cmd.note(), now,
+            known.get().acknowledged(cmd.by(), now)))
         .thenReply(cmd.replyTo(), s -> new AckResult(s.findAlert(cmd.alertId()), false));
   }
 
   /**
-   * The alert events that bring {@code state}'s open alerts in line with the rules at {@code now},
-   * and a new deadline when the next due time moved.
+   * The events that bring what the state derives in line with {@code now}: alerts raised and
+   * resolved by the rules, a new summary when the statistics would count the household
+   * differently, and a new deadline when the next due time moved.
    */
   private List<Event> alertChanges(HouseholdState state, Instant now) {
     Map<AlertKey, Instant> openSince = new HashMap<>();
@@ -362,7 +373,7 @@ public final class Household
     Set<AlertKey> holding = evaluation.findings().stream().map(Finding::key).collect(Collectors.toSet());
     for (Alert open : state.openAlerts()) {
       if (!holding.contains(open.key())) {
-        changes.add(new AlertResolved(householdId, open.alertId(), now));
+        changes.add(new AlertResolved(householdId, open.alertId(), now, open.resolved(now)));
       }
     }
     long next = state.alertCount();
@@ -374,11 +385,33 @@ public final class Household
             f.key().placementId(), state.regionCode(), now, null, null, null, f.summary())));
       }
     }
+    HouseholdSummary summary = summarize(state, now);
+    if (!summary.equals(state.summary())) {
+      changes.add(new SummaryChanged(householdId, summary));
+    }
     Instant due = evaluation.nextDue().orElse(null);
     if (!java.util.Objects.equals(due, state.scheduledDue())) {
       changes.add(new DeadlineScheduled(householdId, due));
     }
     return changes;
+  }
+
+  /** The household as the statistics count it at {@code now}; placements change status with time. */
+  private HouseholdSummary summarize(HouseholdState state, Instant now) {
+    Map<String, HouseholdSummary.Employment> employed = new java.util.TreeMap<>();
+    for (Placement p : state.placements().values()) {
+      if (state.members().containsKey(p.memberId()) && rules.status(p, now) == PlacementStatus.ACTIVE) {
+        HouseholdSummary.Employment current = employed.get(p.memberId());
+        if (current == null || p.startDate().getYear() < current.startYear()) {
+          employed.put(p.memberId(), new HouseholdSummary.Employment(p.memberId(), p.channel(),
+              p.workScope(), p.startDate().getYear()));
+        }
+      }
+    }
+    int labourCapable = (int) state.members().values().stream()
+        .filter(m -> m.laborCapacity().isLabourCapable()).count();
+    return new HouseholdSummary(state.regionCode(), state.deepPovertyArea(), state.closed(), labourCapable,
+        !state.closed() && labourCapable > 0 && employed.isEmpty(), List.copyOf(employed.values()));
   }
 
   @Override
@@ -389,6 +422,7 @@ public final class Household
         .onEvent(AlertAcknowledged.class, (state, e) -> state.acknowledge(e.alertId(), e.by(), e.at()))
         .onEvent(AlertResolved.class, (state, e) -> state.resolve(e.alertId(), e.at()))
         .onEvent(DeadlineScheduled.class, (state, e) -> state.scheduled(e.dueAt()))
+        .onEvent(SummaryChanged.class, (state, e) -> state.summarized(e.summary()))
         .build();
   }
 }

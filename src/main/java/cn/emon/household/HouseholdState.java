@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * @param recentlyResolved the last few resolved alerts, so an acknowledgement of one answers with it
  * @param alertCount alerts ever raised; the next alert id uses {@code alertCount + 1}
  * @param scheduledDue the due time last handed to the deadline index
+ * @param summary what the statistics last counted of this household (null before the first)
  */
 public record HouseholdState(
     String householdId,
@@ -55,13 +56,14 @@ public record HouseholdState(
     List<Alert> recentlyResolved,
     long alertCount,
     Instant scheduledDue,
-    RecentIds recentIds) implements CborSerializable {
+    RecentIds recentIds,
+    HouseholdSummary summary) implements CborSerializable {
 
   private static final int RESOLVED_KEPT = 20;
 
   public static HouseholdState empty(String householdId) {
     return new HouseholdState(householdId, null, false, null, false, null, null, null, null,
-        Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), 0, null, RecentIds.empty());
+        Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), 0, null, RecentIds.empty(), null);
   }
 
   public boolean isRegistered() {
@@ -176,14 +178,14 @@ public record HouseholdState(
       }
       return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed,
           closedAt, e.helperId(), e.helperName(), at, members, removedMembers, placements, trainings,
-          openAlerts, recentlyResolved, alertCount, scheduledDue, s.recentIds);
+          openAlerts, recentlyResolved, alertCount, scheduledDue, s.recentIds, s.summary);
     } else if (event instanceof HouseholdClosed) {
       if (registeredAt != null && at.isBefore(registeredAt)) {
         return s;
       }
       return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, true, at,
           helperId, helperName, helperAt, members, removedMembers, placements, trainings,
-          openAlerts, recentlyResolved, alertCount, scheduledDue, s.recentIds);
+          openAlerts, recentlyResolved, alertCount, scheduledDue, s.recentIds, s.summary);
     }
     throw new IllegalArgumentException("unhandled event " + event.getClass().getSimpleName());
   }
@@ -196,7 +198,7 @@ public record HouseholdState(
     HouseholdState s = new HouseholdState(householdId, region, deep,
         newer ? at : registeredAt, closed && !reopened, reopened ? null : closedAt, helperId,
         helperName, helperAt, members, removedMembers, rescoped(region), trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, recentIds);
+        recentlyResolved, alertCount, scheduledDue, recentIds, summary);
     for (MemberSpec m : e.members()) {
       s = s.memberChanged(m.memberId(), m.laborCapacity(), m.wantsTraining(), at);
     }
@@ -285,7 +287,7 @@ public record HouseholdState(
     }
     return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
         helperId, helperName, helperAt, members, removedMembers, placements, List.copyOf(next),
-        openAlerts, recentlyResolved, alertCount, scheduledDue, recentIds);
+        openAlerts, recentlyResolved, alertCount, scheduledDue, recentIds, summary);
   }
 
   HouseholdState raise(Alert alert) {
@@ -318,10 +320,16 @@ public record HouseholdState(
     return withAlerts(List.copyOf(open), List.copyOf(resolved), alertCount);
   }
 
+  HouseholdState summarized(HouseholdSummary next) {
+    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
+        helperId, helperName, helperAt, members, removedMembers, placements, trainings, openAlerts,
+        recentlyResolved, alertCount, scheduledDue, recentIds, next);
+  }
+
   HouseholdState scheduled(Instant due) {
     return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
         helperId, helperName, helperAt, members, removedMembers, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, due, recentIds);
+        recentlyResolved, alertCount, due, recentIds, summary);
   }
 
   // ---------------------------------------------------------------------------------- helpers
@@ -329,25 +337,25 @@ public record HouseholdState(
   private HouseholdState withRecentIds(RecentIds ids) {
     return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
         helperId, helperName, helperAt, members, removedMembers, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, ids);
+        recentlyResolved, alertCount, scheduledDue, ids, summary);
   }
 
   private HouseholdState withMembers(Map<String, Member> m, Map<String, Instant> removed) {
     return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
         helperId, helperName, helperAt, m, removed, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, recentIds);
+        recentlyResolved, alertCount, scheduledDue, recentIds, summary);
   }
 
   private HouseholdState withPlacement(Placement p) {
     return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
         helperId, helperName, helperAt, members, removedMembers, with(placements, p.placementId(), p),
-        trainings, openAlerts, recentlyResolved, alertCount, scheduledDue, recentIds);
+        trainings, openAlerts, recentlyResolved, alertCount, scheduledDue, recentIds, summary);
   }
 
   private HouseholdState withAlerts(List<Alert> open, List<Alert> resolved, long count) {
     return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
         helperId, helperName, helperAt, members, removedMembers, placements, trainings, open,
-        resolved, count, scheduledDue, recentIds);
+        resolved, count, scheduledDue, recentIds, summary);
   }
 
   private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {

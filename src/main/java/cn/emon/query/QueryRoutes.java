@@ -136,6 +136,8 @@ public final class QueryRoutes extends ApiDirectives {
       return "alert.resolved";
     } else if (event instanceof Household.DeadlineScheduled) {
       return "deadline.scheduled";
+    } else if (event instanceof Household.SummaryChanged) {
+      return "summary.changed";
     }
     return "unknown";
   }

@@ -141,5 +141,12 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stop();
+    String url = dbUrl();
+    if (url.startsWith("jdbc:postgresql:")) {
+      String db = url.replaceFirst("^jdbc:postgresql://[^/]+/([A-Za-z0-9_]+).*$", "$1");
+      try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
   }
 }
