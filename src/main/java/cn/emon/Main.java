@@ -66,6 +66,8 @@ public final class Main {
       start(ConfigFactory.load(), Clock.systemUTC()).toCompletableFuture().join();
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      // Straight to stderr: the asynchronous log appender may not flush before exit.
+      System.err.println("Employment Monitor failed to start: " + cause.getMessage());
       log.error("Employment Monitor failed to start: {}", cause.getMessage());
       System.exit(1);
     }
@@ -78,6 +80,7 @@ public final class Main {
     StartupChecks.verify(config);
     HikariDataSource dataSource = Database.open(db);
     try {
+      StartupChecks.verifyDatabase(dataSource, db);
       Database.migrate(dataSource, db);
     } catch (RuntimeException e) {
       dataSource.close();

@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The configured tokens ({@code emon.auth.tokens}), each held only as its SHA-256. */
-public record AuthSettings(List<TokenEntry> tokens) {
+/**
+ * The configured tokens ({@code emon.auth.tokens}), each held only as its SHA-256, and the
+ * per-token request rate ({@code emon.auth.rate-limit}).
+ */
+public record AuthSettings(List<TokenEntry> tokens, double ratePerSecond, double burst) {
 
   /** SHA-256 of the documented development tokens, refused on a non-loopback bind. */
   public static final Set<String> DEVELOPMENT_TOKEN_HASHES = Set.of(
@@ -36,7 +39,7 @@ public record AuthSettings(List<TokenEntry> tokens) {
       }
       return new TokenEntry(name, HexFormat.of().parseHex(hex), role, regions);
     }).toList();
-    return new AuthSettings(tokens);
+    return new AuthSettings(tokens, auth.getDouble("rate-limit.per-second"), auth.getDouble("rate-limit.burst"));
   }
 
   public boolean hasDevelopmentTokens() {

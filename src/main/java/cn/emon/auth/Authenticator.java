@@ -12,9 +12,16 @@ import java.util.Optional;
 public final class Authenticator {
 
   private final AuthSettings settings;
+  private final RateLimiter rateLimiter;
 
   public Authenticator(AuthSettings settings) {
     this.settings = settings;
+    this.rateLimiter = new RateLimiter(settings.ratePerSecond(), settings.burst());
+  }
+
+  /** The per-token request limiter. */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   /** The principal for an {@code Authorization} header value, or empty when missing or unknown. */

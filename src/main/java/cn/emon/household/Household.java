@@ -218,8 +218,9 @@ public final class Household
   }
 
   /**
-   * helper.assigned: the one-on-one helper (一对一帮扶责任人). The name is kept for the household
-   * view only; alerts, webhooks, metrics and logs carry the helper id at most.
+   * helper.assigned: the one-on-one helper (一对一帮扶责任人). The name is kept for the household's
+   * own view and history (read role, region-scoped); alerts, webhooks, metrics and logs carry the
+   * helper id at most.
    */
   public record HelperAssigned(String householdId, EventMeta meta, String helperId, String helperName)
       implements DomainEvent {
@@ -284,6 +285,11 @@ public final class Household
     this.settings = settings;
   }
 
+  /** Now, in milliseconds: alert times read the same from the entity, the read model and webhooks. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
   @Override
   public HouseholdState emptyState() {
     return HouseholdState.empty(householdId);
@@ -315,18 +321,20 @@ public final class Household
 
   private ReplyEffect<Event, HouseholdState> onRecordEvent(HouseholdState state, RecordEvent cmd) {
     DomainEvent event = cmd.event();
-    if (state.recentIds().contains(event.meta().dedupeKey())) {
-      return Effect().reply(cmd.replyTo(), RecordResult.DUPLICATE);
-    }
+    // Scope first: a caller outside the household's regions learns nothing, not even whether an
+    // event id was seen.
     Optional<String> outOfScope = state.outsideScope(event, cmd.regionScope());
     if (outOfScope.isPresent()) {
       return Effect().reply(cmd.replyTo(), RecordResult.forbidden(outOfScope.get()));
+    }
+    if (state.recentIds().contains(event.meta().dedupeKey())) {
+      return Effect().reply(cmd.replyTo(), RecordResult.DUPLICATE);
     }
     Optional<String> problem = state.problemWith(event);
     if (problem.isPresent()) {
       return Effect().reply(cmd.replyTo(), RecordResult.rejected(problem.get()));
     }
-    Instant now = clock.instant();
+    Instant now = now();
     DomainEvent stored = event.withMeta(event.meta().recordedAt(now));
     List<Event> events = new ArrayList<>();
     events.add(stored);
@@ -335,7 +343,7 @@ public final class Household
   }
 
   private ReplyEffect<Event, HouseholdState> onCheckDeadlines(HouseholdState state, CheckDeadlines cmd) {
-    List<Event> changes = alertChanges(state, clock.instant());
+    List<Event> changes = alertChanges(state, now());
     if (changes.isEmpty()) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
@@ -351,7 +359,7 @@ public final class Household
       // A repeat is a no-op; a resolved alert stays resolved.
       return Effect().reply(cmd.replyTo(), new AckResult(known, false));
     }
-    Instant now = clock.instant();
+    Instant now = now();
     return Effect()
         .persist(new AlertAcknowledged(householdId, cmd.alertId(), cmd.by(), cmd.note(), now,
             known.get().acknowledged(cmd.by(), now)))

@@ -18,10 +18,21 @@ public abstract class ApiDirectives extends AllDirectives {
     this.authenticator = authenticator;
   }
 
-  /** Runs {@code inner} for a caller with a known token; 401 otherwise. */
+  /**
+   * Runs {@code inner} for a caller with a known token within its rate; 401 for a missing or
+   * unknown token, 429 with Retry-After when the token's rate is used up.
+   */
   protected Route authenticated(Function<Principal, Route> inner) {
     return optionalHeaderValueByName("Authorization", header ->
-        authenticator.authenticate(header).map(inner).orElseGet(() -> complete(Problems.response(
+        authenticator.authenticate(header).map(principal -> {
+          java.util.OptionalLong wait = authenticator.rateLimiter().acquire(principal.name());
+          if (wait.isPresent()) {
+            return complete(Problems.response(429, "Too Many Requests",
+                "rate: this token's request rate is used up, retry later",
+                List.of(HttpHeader.parse("Retry-After", Long.toString(Math.max(1, wait.getAsLong()))))));
+          }
+          return inner.apply(principal);
+        }).orElseGet(() -> complete(Problems.response(
             401, "Unauthorized", "Authorization: a valid bearer token is required",
             List.of(HttpHeader.parse("WWW-Authenticate", "Bearer realm=\"emon\""))))));
   }

@@ -74,6 +74,10 @@ public final class HttpServer extends AllDirectives {
     if (cause instanceof ApiException api) {
       return Problems.of(api);
     }
+    if (cause instanceof java.sql.SQLException) {
+      log.warn("Read model unavailable: {}", cause.getClass().getSimpleName());
+      return Problems.of(ApiException.unavailable("storage: the read model is unavailable, retry", 5));
+    }
     if (cause instanceof EntityStreamSizeException) {
       return Problems.response(413, "Content Too Large", "body: larger than the allowed size", List.of());
     }

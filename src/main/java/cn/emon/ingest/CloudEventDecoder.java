@@ -102,8 +102,14 @@ public final class CloudEventDecoder {
             d.text("employer", false), d.region("workRegionCode", false), start, expectedEnd,
             d.amount("monthlyIncomeYuan"));
       }
-      case "placement.verified" -> new Household.PlacementVerified(subject, meta,
-          d.id("placementId", true), d.date("verifiedOn", true));
+      case "placement.verified" -> {
+        LocalDate verifiedOn = d.date("verifiedOn", true);
+        // A verification is a past fact; a future date would keep the job "verified" for years.
+        if (verifiedOn.isAfter(LocalDate.ofInstant(now.plus(maxClockSkew), java.time.ZoneOffset.ofHours(14)))) {
+          throw new Invalid("data.verifiedOn: lies in the future");
+        }
+        yield new Household.PlacementVerified(subject, meta, d.id("placementId", true), verifiedOn);
+      }
       case "placement.ended" -> new Household.PlacementEnded(subject, meta,
           d.id("placementId", true), d.date("endDate", true),
           d.enumValue("reason", EndReason.class, true));

@@ -26,7 +26,6 @@ public final class IngestRoutes extends ApiDirectives {
 
   private static final Set<String> SINGLE = Set.of("cloudevents+json");
   private static final Set<String> BATCH = Set.of("cloudevents-batch+json");
-  private static final long UPLOAD_TIMEOUT_MILLIS = 15_000;
 
   private final IngestSettings settings;
   private final IngestService service;
@@ -49,7 +48,12 @@ public final class IngestRoutes extends ApiDirectives {
   public Route route() {
     return path("events", () -> post(() ->
         authorized(Principal::mayIngest, "post events", principal ->
-            extractRequestEntity(entity -> completeWithFuture(handle(entity, principal))))));
+            optionalHeaderValueByName("Content-Encoding", encoding ->
+                encoding.filter(e -> !e.equalsIgnoreCase("identity")).isPresent()
+                    // Compressed bodies are refused rather than inflated: no decompression bombs.
+                    ? complete(cn.emon.http.Problems.response(415, "Unsupported Media Type",
+                        "Content-Encoding: only identity is accepted", java.util.List.of()))
+                    : extractRequestEntity(entity -> completeWithFuture(handle(entity, principal)))))));
   }
 
   private CompletionStage<HttpResponse> handle(HttpEntity entity, Principal principal) {
@@ -63,7 +67,7 @@ public final class IngestRoutes extends ApiDirectives {
           + "application/cloudevents+json or application/cloudevents-batch+json");
     }
     return entity.withSizeLimit(settings.maxBodyBytes())
-        .toStrict(UPLOAD_TIMEOUT_MILLIS, materializer)
+        .toStrict(settings.uploadTimeout().toMillis(), materializer)
         .exceptionally(t -> {
           Throwable cause = t.getCause() != null ? t.getCause() : t;
           if (cause instanceof TimeoutException) {

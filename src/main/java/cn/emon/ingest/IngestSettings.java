@@ -10,7 +10,8 @@ public record IngestSettings(
     Duration askTimeout,
     int parallelism,
     int maxConcurrentRequests,
-    Duration maxClockSkew) {
+    Duration maxClockSkew,
+    Duration uploadTimeout) {
 
   public static IngestSettings from(Config ingest) {
     return new IngestSettings(
@@ -19,6 +20,7 @@ public record IngestSettings(
         ingest.getDuration("ask-timeout"),
         ingest.getInt("parallelism"),
         ingest.getInt("max-concurrent-requests"),
-        ingest.getDuration("max-clock-skew"));
+        ingest.getDuration("max-clock-skew"),
+        ingest.getDuration("upload-timeout"));
   }
 }

@@ -195,12 +195,16 @@ public final class QueryRoutes extends ApiDirectives {
         .exceptionally(t -> {
           throw ApiException.unavailable("storage: acknowledgement could not be stored, retry", 5);
         })
-        .thenApply(r -> {
+        .thenCompose(r -> {
           if (r.forbidden()) {
             throw ApiException.forbidden("alert: outside the token's regions");
           }
-          return JsonSupport.ok(AlertView.of(r.alert()
-              .orElseThrow(() -> ApiException.notFound("alert: no such alert, or resolved long ago"))));
+          if (r.alert().isPresent()) {
+            return CompletableFuture.completedFuture(JsonSupport.ok(AlertView.of(r.alert().get())));
+          }
+          // The entity keeps only its recent resolved alerts; an older one is resolved for good,
+          // and acknowledging it answers it as the read model holds it.
+          return one(alertId, p);
         });
   }
 
