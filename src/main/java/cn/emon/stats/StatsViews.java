@@ -31,15 +31,6 @@ final class StatsViews {
       long achieved,
       @JsonInclude(JsonInclude.Include.ALWAYS) Double progress) {}
 
-  /** Where a county lies, with names. */
-  record Place(
-      String countyCode,
-      @JsonInclude(JsonInclude.Include.ALWAYS) String countyName,
-      String prefectureCode,
-      @JsonInclude(JsonInclude.Include.ALWAYS) String prefectureName,
-      String provinceCode,
-      @JsonInclude(JsonInclude.Include.ALWAYS) String provinceName) {}
-
   /** {@code GET /api/v1/stats/open-alerts}: open and acknowledged alerts, oldest first. */
   record OpenAlertPage(List<OpenAlert> alerts) {}
 
