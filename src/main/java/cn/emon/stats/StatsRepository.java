@@ -29,23 +29,26 @@ public final class StatsRepository {
   Map<String, RegionTotals> counties(String prefix) throws SQLException {
     Map<String, RegionTotals> out = new TreeMap<>();
     String like = prefix + "%";
+    // Without a prefix, no row filter (LIKE '%' costs a comparison per row); the constant
+    // condition keeps the one parameter.
+    String where = prefix.isEmpty() ? " WHERE ? = '%'" : " WHERE county_code LIKE ?";
     try (Connection c = dataSource.getConnection()) {
       query(c, "SELECT county_code, SUM(households), SUM(labour_capable), SUM(zero_employment)"
-          + " FROM region_households WHERE county_code LIKE ? GROUP BY county_code", like, rs -> {
+          + " FROM region_households" + where + " GROUP BY county_code", like, rs -> {
             RegionTotals t = county(out, rs.getString(1));
             t.households = rs.getLong(2);
             t.labourCapable = rs.getLong(3);
             t.zeroEmployment = rs.getLong(4);
           });
       query(c, "SELECT county_code, channel, work_scope, SUM(members) FROM region_employment"
-          + " WHERE county_code LIKE ? GROUP BY county_code, channel, work_scope", like,
+          + where + " GROUP BY county_code, channel, work_scope", like,
           rs -> county(out, rs.getString(1)).addEmployed(rs.getString(2), rs.getString(3), rs.getLong(4)));
       query(c, "SELECT county_code, start_year, SUM(members) FROM region_employment_years"
-          + " WHERE county_code LIKE ? GROUP BY county_code, start_year", like,
+          + where + " GROUP BY county_code, start_year", like,
           rs -> county(out, rs.getString(1)).employedByStartYear.put(rs.getInt(2), rs.getLong(3)));
       query(c, "SELECT county_code, alert_type, severity, SUM(open_count), SUM(acknowledged_count),"
           + " SUM(raised_total), SUM(acknowledged_total), SUM(resolved_total), SUM(resolve_millis_total)"
-          + " FROM region_alerts WHERE county_code LIKE ? GROUP BY county_code, alert_type, severity", like, rs -> {
+          + " FROM region_alerts" + where + " GROUP BY county_code, alert_type, severity", like, rs -> {
             RegionTotals.AlertCounts a = county(out, rs.getString(1)).alerts(rs.getString(2), rs.getString(3));
             a.open = rs.getLong(4);
             a.acknowledged = rs.getLong(5);
@@ -54,7 +57,7 @@ public final class StatsRepository {
             a.resolved = rs.getLong(8);
             a.resolveMillis = rs.getLong(9);
           });
-      query(c, "SELECT county_code, target_year, target FROM region_targets WHERE county_code LIKE ?", like,
+      query(c, "SELECT county_code, target_year, target FROM region_targets" + where, like,
           rs -> county(out, rs.getString(1)).targets.put(rs.getInt(2), rs.getLong(3)));
     }
     return out;
@@ -81,19 +84,17 @@ public final class StatsRepository {
    * key makes the insert fail, and the update then wins.
    */
   Target putTarget(String countyCode, int year, long target, String by, long at) throws SQLException {
+    String update = "UPDATE region_targets SET target = ?, updated_at = ?, updated_by = ?"
+        + " WHERE county_code = ? AND target_year = ?";
+    String insert = "INSERT INTO region_targets (target, updated_at, updated_by, county_code, target_year)"
+        + " VALUES (?, ?, ?, ?, ?)";
     try (Connection c = dataSource.getConnection()) {
-      if (updateTarget(c, countyCode, year, target, by, at) == 0) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO region_targets"
-            + " (county_code, target_year, target, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)")) {
-          ps.setString(1, countyCode);
-          ps.setInt(2, year);
-          ps.setLong(3, target);
-          ps.setLong(4, at);
-          ps.setString(5, by);
-          ps.executeUpdate();
+      if (writeTarget(c, update, countyCode, year, target, by, at) == 0) {
+        try {
+          writeTarget(c, insert, countyCode, year, target, by, at);
         } catch (SQLException e) {
           if (e.getSQLState() == null || !e.getSQLState().startsWith("23")
-              || updateTarget(c, countyCode, year, target, by, at) == 0) {
+              || writeTarget(c, update, countyCode, year, target, by, at) == 0) {
             throw e;
           }
         }
@@ -102,10 +103,9 @@ public final class StatsRepository {
     return new Target(countyCode, year, target, at, by);
   }
 
-  private static int updateTarget(Connection c, String countyCode, int year, long target, String by, long at)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE region_targets SET target = ?, updated_at = ?,"
-        + " updated_by = ? WHERE county_code = ? AND target_year = ?")) {
+  private static int writeTarget(Connection c, String sql, String countyCode, int year, long target, String by,
+      long at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, target);
       ps.setLong(2, at);
       ps.setString(3, by);

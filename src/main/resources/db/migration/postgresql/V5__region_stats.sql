@@ -3,7 +3,8 @@
 --
 -- Counter tables carry the tag slice in their key: each slice's projection owns its rows, so the
 -- eight slice projections never wait for or race each other on a county's row. Readers sum over
--- slices (at most 8 rows per county and key).
+-- slices (at most 8 rows per county and key); the slice comes last in each key, so a GROUP BY over
+-- the other key columns follows the primary-key index.
 
 -- The last summary of each household, so that a new one applies as a delta (old → new).
 -- employed: one "CHANNEL/SCOPE/START_YEAR" entry per employed member, comma-separated.
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS region_employment (
   channel     VARCHAR(32) NOT NULL,
   work_scope  VARCHAR(32) NOT NULL,
   members     BIGINT      NOT NULL,
-  PRIMARY KEY (county_code, slice, channel, work_scope)
+  PRIMARY KEY (county_code, channel, work_scope, slice)
 );
 
 -- Employed members of open households per county and the year their active placement started
@@ -49,7 +50,7 @@ CREATE TABLE IF NOT EXISTS region_employment_years (
   slice       INT        NOT NULL,
   start_year  INT        NOT NULL,
   members     BIGINT     NOT NULL,
-  PRIMARY KEY (county_code, slice, start_year)
+  PRIMARY KEY (county_code, start_year, slice)
 );
 
 -- Alerts per county (of the alert's region), type and severity: open now (open or
@@ -66,7 +67,7 @@ CREATE TABLE IF NOT EXISTS region_alerts (
   acknowledged_total   BIGINT      NOT NULL,
   resolved_total       BIGINT      NOT NULL,
   resolve_millis_total BIGINT      NOT NULL,
-  PRIMARY KEY (county_code, slice, alert_type, severity)
+  PRIMARY KEY (county_code, alert_type, severity, slice)
 );
 
 -- Annual employment targets per county (PUT /api/v1/targets/{countyCode}/{year}).
