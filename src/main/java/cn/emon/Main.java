@@ -22,6 +22,11 @@ import cn.emon.query.QueryRoutes;
 import cn.emon.readmodel.ReadModelProjections;
 import cn.emon.readmodel.ReadModelSettings;
 import cn.emon.readmodel.Reconciliation;
+import cn.emon.stats.Regions;
+import cn.emon.stats.StatsMetrics;
+import cn.emon.stats.StatsRepository;
+import cn.emon.stats.StatsRoutes;
+import cn.emon.stats.StatsSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -36,6 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -119,6 +125,12 @@ public final class Main {
         readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
 
+    Regions regions = Regions.load();
+    StatsSettings statsSettings = StatsSettings.from(emon.getConfig("stats"));
+    StatsRepository stats = new StatsRepository(deps.dataSource());
+    StatsMetrics.register(deps.registry(), stats, regions, statsSettings);
+    AlertRepository alerts = new AlertRepository(deps.dataSource());
+
     Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));
     AtomicBoolean bound = new AtomicBoolean(false);
     HttpServer server = new HttpServer(HttpSettings.from(emon.getConfig("http")),
@@ -127,10 +139,11 @@ public final class Main {
         List.of(
             new IngestRoutes(system, authenticator, IngestSettings.from(emon.getConfig("ingest")),
                 deps.registry(), deps.clock()).route(),
-            new QueryRoutes(system, authenticator, rules, new AlertRepository(deps.dataSource()),
-                deps.clock()).route(),
+            new QueryRoutes(system, authenticator, rules, alerts, deps.clock()).route(),
+            new StatsRoutes(system, authenticator, stats, alerts, regions, statsSettings, deps.clock()).route(),
             new OpenApiRoutes(authenticator).route()),
-        List.of(new MetricsRoutes(deps.registry()).route()))
+        List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
+            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher")))))
         .thenApply(binding -> {
           bound.set(true);
           return new Running(system, binding, deps);

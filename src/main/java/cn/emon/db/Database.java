@@ -20,7 +20,9 @@ public final class Database {
 
   /** Tables without which the server must not start. */
   static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot",
-      "pekko_projection_offset_store", "pekko_projection_management", "alerts", "deadlines");
+      "pekko_projection_offset_store", "pekko_projection_management", "alerts", "deadlines",
+      "household_summary", "region_households", "region_employment", "region_employment_years",
+      "region_alerts", "region_targets");
 
   private Database() {}
 

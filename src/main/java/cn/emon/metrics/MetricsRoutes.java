@@ -30,9 +30,13 @@ public final class MetricsRoutes extends AllDirectives {
     this.registry = registry;
   }
 
-  public Route route() {
-    return path("metrics", () -> get(() -> extractExecutionContext(ec -> completeWithFuture(
-        java.util.concurrent.CompletableFuture.supplyAsync(this::scrape, ec)))));
+  /**
+   * Scrapes on the blocking JDBC dispatcher: collectors of business gauges read the read model
+   * (cached for a few seconds) and must not block the default dispatcher.
+   */
+  public Route route(java.util.concurrent.Executor blocking) {
+    return path("metrics", () -> get(() -> completeWithFuture(
+        java.util.concurrent.CompletableFuture.supplyAsync(this::scrape, blocking))));
   }
 
   private HttpResponse scrape() {

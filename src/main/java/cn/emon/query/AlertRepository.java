@@ -46,6 +46,18 @@ public final class AlertRepository {
       sql.append(" AND raised_at >= ?");
       args.add(q.since().toEpochMilli());
     }
+    appendScope(sql, args, scope);
+    if (q.cursorRaisedAt() != null) {
+      sql.append(" AND (raised_at < ? OR (raised_at = ? AND alert_id < ?))");
+      args.add(q.cursorRaisedAt());
+      args.add(q.cursorRaisedAt());
+      args.add(q.cursorAlertId());
+    }
+    sql.append(" ORDER BY raised_at DESC, alert_id DESC LIMIT ").append(q.limit() + 1);
+    return query(sql.toString(), args);
+  }
+
+  private static void appendScope(StringBuilder sql, List<Object> args, List<String> scope) {
     if (!scope.isEmpty()) {
       sql.append(" AND (");
       for (int i = 0; i < scope.size(); i++) {
@@ -54,14 +66,10 @@ public final class AlertRepository {
       }
       sql.append(")");
     }
-    if (q.cursorRaisedAt() != null) {
-      sql.append(" AND (raised_at < ? OR (raised_at = ? AND alert_id < ?))");
-      args.add(q.cursorRaisedAt());
-      args.add(q.cursorRaisedAt());
-      args.add(q.cursorAlertId());
-    }
-    sql.append(" ORDER BY raised_at DESC, alert_id DESC LIMIT ").append(q.limit() + 1);
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+  }
+
+  private List<AlertView> query(String sql, List<Object> args) throws SQLException {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.size(); i++) {
         ps.setObject(i + 1, args.get(i));
       }
@@ -73,6 +81,22 @@ public final class AlertRepository {
       }
       return alerts;
     }
+  }
+
+  /**
+   * Open and acknowledged alerts within the caller's region scope whose region starts with
+   * {@code region} (null: any), oldest first, at most {@code limit}.
+   */
+  public List<AlertView> findOpen(String region, List<String> scope, int limit) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts WHERE status IN ('open', 'acknowledged')");
+    List<Object> args = new ArrayList<>();
+    if (region != null) {
+      sql.append(" AND region_code LIKE ?");
+      args.add(region + "%");
+    }
+    appendScope(sql, args, scope);
+    sql.append(" ORDER BY raised_at, alert_id LIMIT ").append(limit);
+    return query(sql.toString(), args);
   }
 
   public Optional<AlertView> get(String alertId) throws SQLException {

@@ -13,8 +13,9 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Folds a group of journal events into the {@code alerts} and {@code deadlines} tables. Runs
- * inside the projection's transaction, which also stores the offset: each event is applied once.
+ * Folds a group of journal events into the {@code alerts} and {@code deadlines} tables and the
+ * region statistics ({@link RegionStatsFold}). Runs inside the projection's transaction, which
+ * also stores the offset: each event is applied once.
  */
 final class AlertTableHandler extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
 
@@ -28,8 +29,16 @@ final class AlertTableHandler extends JdbcHandler<List<EventEnvelope<Household.E
   public void process(HikariJdbcSession session, List<EventEnvelope<Household.Event>> envelopes)
       throws Exception {
     session.withConnection(c -> {
+      RegionStatsFold stats = null;
       for (EventEnvelope<Household.Event> env : envelopes) {
         apply(c, env.event(), ((Sequence) env.offset()).value(), env.timestamp());
+        if (stats == null) {
+          stats = new RegionStatsFold(Household.sliceOf(env.event().householdId()));
+        }
+        stats.apply(c, env.event(), env.timestamp());
+      }
+      if (stats != null) {
+        stats.flush(c);
       }
       return null;
     });
