@@ -12,6 +12,7 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 public final class ProjectionMetrics implements ReadModelListener {
 
   private final Gauge lag;
+  private final io.prometheus.metrics.core.metrics.Counter failures;
   private final Clock clock;
   private final String projection;
 
@@ -21,9 +22,19 @@ public final class ProjectionMetrics implements ReadModelListener {
         .help("Seconds between storing an event and a projection applying it, at the last batch")
         .labelNames("projection")
         .register(registry);
+    this.failures = io.prometheus.metrics.core.metrics.Counter.builder()
+        .name("emon_projection_failures_total")
+        .help("Times a projection slice failed and restarted from its last offset (a poison event repeats)")
+        .labelNames("projection", "slice")
+        .register(registry);
     this.clock = clock;
     this.projection = projection;
     this.lag.labelValues(projection).set(0);
+  }
+
+  @Override
+  public void failed(String projectionKey, Throwable cause) {
+    failures.labelValues(projection, projectionKey).inc();
   }
 
   @Override

@@ -9,5 +9,8 @@ public interface ReadModelListener {
 
   void applied(List<EventEnvelope<Household.Event>> envelopes);
 
+  /** The projection of one slice failed and restarts with back-off from its last offset. */
+  default void failed(String projectionKey, Throwable cause) {}
+
   ReadModelListener NONE = envelopes -> {};
 }

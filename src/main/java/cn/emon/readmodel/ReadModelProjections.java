@@ -11,7 +11,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.HandlerRecoveryStrategy;
 import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.StatusObserver;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
@@ -50,6 +52,47 @@ public final class ReadModelProjections {
             () -> new HikariJdbcSession(dataSource),
             () -> new AlertTableHandler(listener),
             system)
-        .withGroup(settings.batchSize(), Duration.ofMillis(50));
+        .withGroup(settings.batchSize(), Duration.ofMillis(50))
+        .withStatusObserver(new FailureObserver(listener));
+  }
+
+  /**
+   * Makes a failing slice loud: a poison event stops the slice (it restarts with back-off from its
+   * committed offset and fails again) and is never skipped, so it is logged and counted.
+   */
+  private static final class FailureObserver extends StatusObserver<EventEnvelope<Household.Event>> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadModelProjections.class);
+    private final ReadModelListener listener;
+
+    FailureObserver(ReadModelListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void failed(ProjectionId id, Throwable cause) {
+      // The class only: messages of serialization and SQL errors can carry stored values.
+      log.error("Projection {} of slice {} failed with {}; it restarts from its last offset, skipping nothing",
+          id.name(), id.key(), cause.getClass().getName());
+      listener.failed(id.key(), cause);
+    }
+
+    @Override
+    public void started(ProjectionId id) {}
+
+    @Override
+    public void stopped(ProjectionId id) {}
+
+    @Override
+    public void beforeProcess(ProjectionId id, EventEnvelope<Household.Event> envelope) {}
+
+    @Override
+    public void afterProcess(ProjectionId id, EventEnvelope<Household.Event> envelope) {}
+
+    @Override
+    public void offsetProgress(ProjectionId id, EventEnvelope<Household.Event> envelope) {}
+
+    @Override
+    public void error(ProjectionId id, EventEnvelope<Household.Event> envelope, Throwable cause,
+        HandlerRecoveryStrategy strategy) {}
   }
 }
