@@ -1,6 +1,8 @@
 package cn.emon.household;
 
 import cn.emon.CborSerializable;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import cn.emon.alerting.AlertKey;
 import cn.emon.alerting.AlertRules;
 import cn.emon.alerting.Channel;
@@ -139,7 +141,22 @@ public final class Household
     }
   }
 
-  /** An event that came from an integrator (CONTRACT §3). */
+  /**
+   * An event that came from an integrator (CONTRACT §3). Typed by name in JSON, because a
+   * {@link RecordEvent} carries it to whichever node hosts the household.
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = HouseholdRegistered.class, name = "household.registered"),
+      @JsonSubTypes.Type(value = MemberUpdated.class, name = "member.updated"),
+      @JsonSubTypes.Type(value = MemberRemoved.class, name = "member.removed"),
+      @JsonSubTypes.Type(value = PlacementStarted.class, name = "placement.started"),
+      @JsonSubTypes.Type(value = PlacementVerified.class, name = "placement.verified"),
+      @JsonSubTypes.Type(value = PlacementEnded.class, name = "placement.ended"),
+      @JsonSubTypes.Type(value = TrainingEnrolled.class, name = "training.enrolled"),
+      @JsonSubTypes.Type(value = TrainingCompleted.class, name = "training.completed"),
+      @JsonSubTypes.Type(value = HelperAssigned.class, name = "helper.assigned"),
+      @JsonSubTypes.Type(value = HouseholdClosed.class, name = "household.closed")})
   public sealed interface DomainEvent extends Event
       permits HouseholdRegistered, MemberUpdated, MemberRemoved, PlacementStarted, PlacementVerified,
           PlacementEnded, TrainingEnrolled, TrainingCompleted, HelperAssigned, HouseholdClosed {
@@ -372,6 +389,9 @@ public final class Household
    * differently, and a new deadline when the next due time moved.
    */
   private List<Event> alertChanges(HouseholdState state, Instant now) {
+    if (!state.isRegistered()) {
+      return List.of(); // a deadline check can wake a household that was never registered
+    }
     Map<AlertKey, Instant> openSince = new HashMap<>();
     for (Alert a : state.openAlerts()) {
       openSince.put(a.key(), a.raisedAt());

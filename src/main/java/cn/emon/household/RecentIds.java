@@ -19,7 +19,8 @@ public final class RecentIds {
   private final List<String> keys;
   private final Set<String> lookup;
 
-  @JsonCreator
+  /** Reads back the array {@link #keys()} writes (delegating: the whole JSON value is the list). */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   RecentIds(List<String> keys) {
     this.keys = List.copyOf(keys);
     this.lookup = new HashSet<>(keys);
