@@ -22,6 +22,8 @@ import cn.emon.query.QueryRoutes;
 import cn.emon.readmodel.ReadModelProjections;
 import cn.emon.readmodel.ReadModelSettings;
 import cn.emon.readmodel.Reconciliation;
+import cn.emon.webhook.WebhookSettings;
+import cn.emon.webhook.Webhooks;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -41,6 +43,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,15 +113,19 @@ public final class Main {
     AlertRules rules = new AlertRules(RuleSettings.from(emon.getConfig("rules")));
     Household.init(system, rules, deps.clock(), HouseholdSettings.from(emon.getConfig("household")));
     ReadModelSettings readModel = ReadModelSettings.from(emon.getConfig("readmodel"));
-    ReadModelProjections.init(system, deps.dataSource(), readModel,
-        new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME));
+    ProjectionMetrics projectionMetrics = new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME);
+    ReadModelProjections.init(system, deps.dataSource(), readModel, projectionMetrics);
     Reconciliation.start(system, new Reconciliation(deps.dataSource(), deps.registry()),
         readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
 
     Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));
+    HttpSettings http = HttpSettings.from(emon.getConfig("http"));
+    Route webhooks = Webhooks.init(system, deps.dataSource(), deps.registry(), deps.clock(),
+        WebhookSettings.from(emon.getConfig("webhooks"), "http://" + http.host() + ":" + http.port()),
+        authenticator, projectionMetrics.forProjection("webhook-outbox"));
     AtomicBoolean bound = new AtomicBoolean(false);
-    HttpServer server = new HttpServer(HttpSettings.from(emon.getConfig("http")),
+    HttpServer server = new HttpServer(http,
         () -> bound.get() && cluster.selfMember().status() == MemberStatus.up() && databaseReachable(deps));
     return server.start(system,
         List.of(
@@ -126,6 +133,7 @@ public final class Main {
                 deps.registry(), deps.clock()).route(),
             new QueryRoutes(system, authenticator, rules, new AlertRepository(deps.dataSource()),
                 deps.clock()).route(),
+            webhooks,
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route()))
         .thenApply(binding -> {

@@ -20,7 +20,8 @@ public final class Database {
 
   /** Tables without which the server must not start. */
   static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot",
-      "pekko_projection_offset_store", "pekko_projection_management", "alerts", "deadlines");
+      "pekko_projection_offset_store", "pekko_projection_management", "alerts", "deadlines",
+      "webhook_subscriptions", "webhook_deliveries", "webhook_attempts", "webhook_open_alerts");
 
   private Database() {}
 

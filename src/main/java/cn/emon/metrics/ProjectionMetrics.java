@@ -16,14 +16,23 @@ public final class ProjectionMetrics implements ReadModelListener {
   private final String projection;
 
   public ProjectionMetrics(PrometheusRegistry registry, Clock clock, String projection) {
-    this.lag = Gauge.builder()
+    this(Gauge.builder()
         .name("emon_projection_lag_seconds")
         .help("Seconds between storing an event and a projection applying it, at the last batch")
         .labelNames("projection")
-        .register(registry);
+        .register(registry), clock, projection);
+  }
+
+  private ProjectionMetrics(Gauge lag, Clock clock, String projection) {
+    this.lag = lag;
     this.clock = clock;
     this.projection = projection;
     this.lag.labelValues(projection).set(0);
+  }
+
+  /** The same gauge for another projection (a metric name registers once per registry). */
+  public ProjectionMetrics forProjection(String otherProjection) {
+    return new ProjectionMetrics(lag, clock, otherProjection);
   }
 
   @Override
