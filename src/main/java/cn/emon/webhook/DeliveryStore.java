@@ -115,7 +115,8 @@ final class DeliveryStore {
       }
       Sql.update(c, "INSERT INTO webhook_attempts (delivery_id, attempt_no, attempted_at, status_code, error,"
               + " latency_ms) VALUES (?, ?, ?, ?, ?, ?)",
-          due.deliveryId(), due.attempts() + 1, nowMs, attempt.statusCode(), attempt.error(), attempt.latencyMs());
+          due.deliveryId(), due.attempts() + 1, attempt.startedAt().toEpochMilli(), attempt.statusCode(),
+          attempt.error(), attempt.latencyMs());
       String subscription = due.subscription().id();
       if (attempt.delivered()) {
         Sql.update(c, "UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ?", subscription);

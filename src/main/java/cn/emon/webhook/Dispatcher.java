@@ -126,7 +126,7 @@ final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     polling = false;
     if (polled.failure() != null) {
       getContext().getLog().warn("Webhook outbox poll of slice {} failed: {}", slice,
-          polled.failure().getClass().getSimpleName());
+          causeOf(polled.failure()));
     } else {
       for (DeliveryStore.Due due : polled.due()) {
         if (mayStart(due)) {
@@ -176,7 +176,7 @@ final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     if (settled.failure() != null) {
       // Not recorded: the delivery stays due and is sent again (at least once).
       getContext().getLog().warn("Webhook attempt of slice {} could not be recorded: {}", slice,
-          settled.failure().getClass().getSimpleName());
+          causeOf(settled.failure()));
     } else {
       parts.metrics().outcome(settled.outcome());
     }
@@ -213,7 +213,7 @@ final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     loadingResend = false;
     if (loaded.failure() != null) {
       getContext().getLog().warn("Alertmanager re-send of slice {} could not load: {}", slice,
-          loaded.failure().getClass().getSimpleName());
+          causeOf(loaded.failure()));
       return this;
     }
     AlertmanagerApiFormat format = (AlertmanagerApiFormat) parts.formats().get(AlertmanagerApiFormat.NAME);
@@ -236,6 +236,15 @@ final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     resending.remove(done.subscriptionId());
     parts.metrics().resend(done.sent());
     return onPoll();
+  }
+
+  /** The class of the root cause: exception messages may carry values. */
+  private static String causeOf(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName();
   }
 
   private static String resendMessageId() {

@@ -69,9 +69,10 @@ final class WebhookSender {
   /** Posts {@code body} to {@code url}, signed with {@code secret}; never fails, the failure is in the attempt. */
   CompletionStage<Attempt> send(String url, String secret, String messageId, byte[] body) {
     long started = System.nanoTime();
+    Instant startedAt = clock.instant();
     CompletableFuture<HttpResponse> response;
     try {
-      long timestamp = clock.instant().getEpochSecond();
+      long timestamp = startedAt.getEpochSecond();
       HttpRequest request = HttpRequest.POST(url)
           .withEntity(ContentTypes.APPLICATION_JSON, body)
           .addHeaders(List.of(
@@ -82,18 +83,18 @@ final class WebhookSender {
       response = http.singleRequest(request, http.defaultClientHttpsContext(), pool, system.classicSystem().log())
           .toCompletableFuture();
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(new Attempt(null, errorOf(e), 0, null));
+      return CompletableFuture.completedFuture(new Attempt(startedAt, null, errorOf(e), 0, null));
     }
     // Read and drop every body, also one that arrives after this attempt timed out.
     response.thenAccept(this::drain);
     return response
         .thenApply(r -> {
           int status = r.status().intValue();
-          return new Attempt(status, null, millisSince(started),
+          return new Attempt(startedAt, status, null, millisSince(started),
               status == 429 || status == 503 ? retryAfter(r).orElse(null) : null);
         })
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(t -> new Attempt(null, errorOf(t), millisSince(started), null))
+        .exceptionally(t -> new Attempt(startedAt, null, errorOf(t), millisSince(started), null))
         .thenApply(a -> {
           metrics.latency(a.latencyMs());
           return a;
