@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -60,24 +61,35 @@ final class DeliveryStore {
   }
 
   /**
-   * Deliveries of {@code slice} due at {@code now} whose subscription is enabled and that head
-   * their (subscription, household) chain: no earlier delivery of the chain is still pending.
+   * Deliveries of {@code slice} due at {@code now} whose subscription is enabled and not in
+   * {@code excluded}, that head their (subscription, household) chain (no earlier delivery of the
+   * chain is still pending): at most {@code perSubscription} per subscription, so a subscription
+   * with a large backlog never crowds the others out of the {@code limit}.
    */
-  List<Due> due(int slice, Instant now, int limit) {
+  List<Due> due(int slice, Instant now, int perSubscription, int limit, Set<String> excluded) {
+    List<Object> args = new ArrayList<>(List.of(PENDING, slice, now.toEpochMilli(), true, PENDING));
+    StringBuilder notIn = new StringBuilder();
+    if (!excluded.isEmpty()) {
+      notIn.append(" AND d.subscription_id NOT IN (").append(String.join(", ", Collections.nCopies(excluded.size(), "?")))
+          .append(")");
+      args.addAll(excluded);
+    }
+    args.add(perSubscription);
     return Sql.transaction(dataSource, c -> Sql.query(c,
-        "SELECT d.delivery_id, d.message_id, d.household_id, d.event_type, d.event_at, d.payload, d.attempts,"
-            + " d.schedule_step, s.id, s.url, s.secret, s.format, s.types, s.regions, s.min_severity, s.enabled,"
-            + " s.disabled_reason, s.disabled_at, s.failing_since, s.created_at"
+        "SELECT * FROM (SELECT d.delivery_id, d.message_id, d.household_id, d.event_type, d.event_at, d.payload,"
+            + " d.attempts, d.schedule_step, d.next_attempt_at, d.seq, s.id, s.url, s.secret, s.format, s.types,"
+            + " s.regions, s.min_severity, s.enabled, s.disabled_reason, s.disabled_at, s.failing_since, s.created_at,"
+            + " ROW_NUMBER() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.seq) AS rank_in_sub"
             + " FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id"
             + " WHERE d.status = ? AND d.slice = ? AND d.next_attempt_at <= ? AND s.enabled = ?"
             + " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.subscription_id = d.subscription_id"
-            + " AND e.household_id = d.household_id AND e.status = ? AND e.seq < d.seq)"
-            + " ORDER BY d.next_attempt_at, d.seq LIMIT " + limit,
+            + " AND e.household_id = d.household_id AND e.status = ? AND e.seq < d.seq)" + notIn
+            + ") due WHERE rank_in_sub <= ? ORDER BY next_attempt_at, seq LIMIT " + limit,
         rs -> new Due(rs.getString("delivery_id"), rs.getString("message_id"), rs.getString("household_id"),
             new AlertChange(rs.getString("event_type"), Instant.ofEpochMilli(rs.getLong("event_at")),
                 json(rs.getString("payload"))),
             rs.getInt("attempts"), rs.getInt("schedule_step"), SubscriptionStore.row(rs)),
-        PENDING, slice, now.toEpochMilli(), true, PENDING));
+        args.toArray()));
   }
 
   /**

@@ -115,9 +115,16 @@ final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       return this;
     }
     polling = true;
+    // Subscriptions that can take no more now are left out of the query, so they use no rows.
+    Set<String> excluded = new HashSet<>(resending);
+    inFlightBySubscription.forEach((subscription, n) -> {
+      if (n >= settings.maxInFlightPerSubscription()) {
+        excluded.add(subscription);
+      }
+    });
     getContext().pipeToSelf(
         CompletableFuture.supplyAsync(() -> parts.deliveries().due(slice, parts.clock().instant(),
-            settings.maxInFlight()), jdbc),
+            settings.maxInFlightPerSubscription(), settings.maxInFlight(), excluded), jdbc),
         Polled::new);
     return this;
   }

@@ -55,6 +55,7 @@ class WebhookDeliveryTest {
         "emon.webhooks.retry-schedule", List.of("0s", "1s", "1s"),
         "emon.webhooks.allow-targets", List.of("127.0.0.1/32"),
         "emon.webhooks.poll-interval", "100ms",
+        "emon.webhooks.max-in-flight", 4,
         "emon.webhooks.disable-after", "4s"));
     api = server.client();
   }
@@ -184,21 +185,12 @@ class WebhookDeliveryTest {
 
       Map<String, List<String>> expected = new ConcurrentHashMap<>();
       for (String h : households) {
-        List<String> changes = new ArrayList<>();
-        api.get("/api/v1/households/" + h + "/events", "dev-read-token").json().get("events").forEach(e -> {
-          if (e.get("type").asText().startsWith("alert.")) {
-            changes.add(e.get("type").asText() + " " + e.get("event").get("alert").get("alertId").asText());
-          }
-        });
-        assertThat(changes).hasSizeGreaterThanOrEqualTo(4);
-        expected.put(h, changes);
+        expected.put(h, AlertChanges.ofHousehold(api, h));
+        assertThat(expected.get(h)).hasSizeGreaterThanOrEqualTo(4);
       }
       int total = expected.values().stream().mapToInt(List::size).sum();
       Await.until(Duration.ofSeconds(60), total + " changes delivered", () -> delivered(rx).size() >= total);
-      Map<String, List<String>> got = delivered(rx).stream().map(Received::json).collect(Collectors.groupingBy(
-          j -> j.get("data").get("householdId").asText(),
-          Collectors.mapping(j -> j.get("type").asText() + " " + j.get("data").get("alertId").asText(),
-              Collectors.toList())));
+      Map<String, List<String>> got = AlertChanges.delivered(rx.received());
       assertThat(got).as("each household's changes, in the order they were delivered").isEqualTo(expected);
       assertThat(rx.received()).anyMatch(r -> r.answered() == 500);
     }
@@ -261,12 +253,12 @@ class WebhookDeliveryTest {
       String silentId = subscribe(silent.url("/silent"), "standard", region).get("id").asText();
       subscribe(healthy.url("/healthy"), "standard", region);
       List<String> events = new ArrayList<>();
-      for (int i = 0; i < 12; i++) {
+      for (int i = 0; i < 16; i++) {
         events.add(registered(region + "-s" + i + "-" + UUID.randomUUID().toString().substring(0, 6), region, false,
             member("m1", "ORDINARY", false)));
       }
-      assertThat(api.ingest(events.toArray(String[]::new)).json().get("accepted").asInt()).isEqualTo(12);
-      Await.until(Duration.ofSeconds(30), "all 12 raised at the healthy receiver", () -> delivered(healthy).size() == 12);
+      assertThat(api.ingest(events.toArray(String[]::new)).json().get("accepted").asInt()).isEqualTo(16);
+      Await.until(Duration.ofSeconds(30), "all 16 raised at the healthy receiver", () -> delivered(healthy).size() == 16);
       Instant healthyDone = delivered(healthy).stream().map(Received::at).max(Instant::compareTo).orElseThrow();
       assertThat(silent.received()).as("the silent receiver was tried meanwhile").isNotEmpty()
           .allMatch(r -> r.answered() == -1);

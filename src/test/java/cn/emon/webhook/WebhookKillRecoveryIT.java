@@ -87,31 +87,14 @@ class WebhookKillRecoveryIT {
 
       Map<String, List<String>> expected = new LinkedHashMap<>();
       for (String h : households) {
-        List<String> changes = new ArrayList<>();
-        // The household recovers from the journal on first touch: retry while it answers 503.
-        Await.until(Duration.ofSeconds(60), "history of " + h, () -> {
-          ApiClient.Response r = api.get("/api/v1/households/" + h + "/events", "dev-read-token");
-          if (r.status() != 200) {
-            return false;
-          }
-          r.json().get("events").forEach(e -> {
-            if (e.get("type").asText().startsWith("alert.")) {
-              changes.add(e.get("type").asText() + " " + e.get("event").get("alert").get("alertId").asText());
-            }
-          });
-          return true;
-        });
-        expected.put(h, changes);
+        expected.put(h, AlertChanges.ofHousehold(api, h));
       }
       int total = expected.values().stream().mapToInt(List::size).sum();
       assertThat(total).isEqualTo(30);
       Await.until(Duration.ofSeconds(180), total + " changes delivered after the crash", () ->
           receiver.received().stream().filter(r -> r.answered() == 200).map(Received::id).distinct().count() >= total);
       // At least once: a request whose outcome the crash lost is sent again; order holds all the same.
-      Map<String, List<String>> got = receiver.received().stream().filter(r -> r.answered() == 200)
-          .map(Received::json).collect(Collectors.groupingBy(j -> j.get("data").get("householdId").asText(),
-              Collectors.mapping(j -> j.get("type").asText() + " " + j.get("data").get("alertId").asText(),
-                  Collectors.collectingAndThen(Collectors.toList(), l -> l.stream().distinct().toList()))));
+      Map<String, List<String>> got = AlertChanges.delivered(receiver.received());
       assertThat(got).isEqualTo(expected);
       Set<String> received = receiver.received().stream().map(Received::id).collect(Collectors.toSet());
       assertThat(received).as("the webhook-ids queued before the kill are the ones delivered after it")
