@@ -131,7 +131,9 @@ final class DeliveryStore {
           attempt.error(), attempt.latencyMs());
       String subscription = due.subscription().id();
       if (attempt.delivered()) {
-        Sql.update(c, "UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ?", subscription);
+        // Conditional, so a healthy subscription's row is not written (and locked) by every delivery.
+        Sql.update(c, "UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+            subscription);
         return Outcome.DELIVERED;
       }
       Sql.update(c, "UPDATE webhook_subscriptions SET failing_since = ? WHERE id = ? AND failing_since IS NULL",

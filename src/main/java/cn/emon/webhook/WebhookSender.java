@@ -27,7 +27,6 @@ import org.apache.pekko.http.javadsl.model.headers.UserAgent;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.util.ByteString;
 
 /**
  * Sends one signed request to a receiver with pekko-http's pooled client, asynchronously, so a
