@@ -35,6 +35,7 @@ class WebhookKillRecoveryIT {
 
   @Test
   void everyDeliveryArrivesAfterReceiverOutageAndKill9() throws Exception {
+    ServerProcess.jar();
     String db = TestServer.createPostgresDatabase();
     int receiverPort = ServerProcess.freePort();
     Map<String, String> props = new LinkedHashMap<>();
