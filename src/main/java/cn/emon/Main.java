@@ -27,6 +27,8 @@ import cn.emon.stats.StatsMetrics;
 import cn.emon.stats.StatsRepository;
 import cn.emon.stats.StatsRoutes;
 import cn.emon.stats.StatsSettings;
+import cn.emon.webhook.WebhookSettings;
+import cn.emon.webhook.Webhooks;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -47,6 +49,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,8 +122,8 @@ public final class Main {
     AlertRules rules = new AlertRules(RuleSettings.from(emon.getConfig("rules")));
     Household.init(system, rules, deps.clock(), HouseholdSettings.from(emon.getConfig("household")));
     ReadModelSettings readModel = ReadModelSettings.from(emon.getConfig("readmodel"));
-    ReadModelProjections.init(system, deps.dataSource(), readModel,
-        new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME));
+    ProjectionMetrics projectionMetrics = new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME);
+    ReadModelProjections.init(system, deps.dataSource(), readModel, projectionMetrics);
     Reconciliation.start(system, new Reconciliation(deps.dataSource(), deps.registry()),
         readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
@@ -132,8 +135,12 @@ public final class Main {
     AlertRepository alerts = new AlertRepository(deps.dataSource());
 
     Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));
+    HttpSettings http = HttpSettings.from(emon.getConfig("http"));
+    Route webhooks = Webhooks.init(system, deps.dataSource(), deps.registry(), deps.clock(),
+        WebhookSettings.from(emon.getConfig("webhooks"), "http://" + http.host() + ":" + http.port()),
+        authenticator, projectionMetrics.forProjection("webhook-outbox"));
     AtomicBoolean bound = new AtomicBoolean(false);
-    HttpServer server = new HttpServer(HttpSettings.from(emon.getConfig("http")),
+    HttpServer server = new HttpServer(http,
         () -> bound.get() && cluster.selfMember().status() == MemberStatus.up() && databaseReachable(deps));
     return server.start(system,
         List.of(
@@ -141,6 +148,7 @@ public final class Main {
                 deps.registry(), deps.clock()).route(),
             new QueryRoutes(system, authenticator, rules, alerts, deps.clock()).route(),
             new StatsRoutes(system, authenticator, stats, alerts, regions, statsSettings, deps.clock()).route(),
+            webhooks,
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
             .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher")))))

@@ -22,7 +22,8 @@ public final class Database {
   static final List<String> REQUIRED_TABLES = List.of("event_journal", "event_tag", "snapshot",
       "pekko_projection_offset_store", "pekko_projection_management", "alerts", "deadlines",
       "household_summary", "region_households", "region_employment", "region_employment_years",
-      "region_alerts", "region_targets");
+      "region_alerts", "region_targets",
+      "webhook_subscriptions", "webhook_deliveries", "webhook_attempts", "webhook_open_alerts");
 
   private Database() {}
 

@@ -2,34 +2,47 @@ package cn.emon.metrics;
 
 import cn.emon.household.Household;
 import cn.emon.readmodel.ReadModelListener;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 
-/** {@code emon_projection_lag_seconds}: age of the newest event a projection has just applied. */
+/**
+ * {@code emon_projection_lag_seconds}: age of the newest event a projection has just applied;
+ * {@code emon_projection_failures_total}: restarts of a failing slice.
+ */
 public final class ProjectionMetrics implements ReadModelListener {
 
   private final Gauge lag;
-  private final io.prometheus.metrics.core.metrics.Counter failures;
+  private final Counter failures;
   private final Clock clock;
   private final String projection;
 
   public ProjectionMetrics(PrometheusRegistry registry, Clock clock, String projection) {
-    this.lag = Gauge.builder()
+    this(Gauge.builder()
         .name("emon_projection_lag_seconds")
         .help("Seconds between storing an event and a projection applying it, at the last batch")
         .labelNames("projection")
-        .register(registry);
-    this.failures = io.prometheus.metrics.core.metrics.Counter.builder()
+        .register(registry), Counter.builder()
         .name("emon_projection_failures_total")
         .help("Times a projection slice failed and restarted from its last offset (a poison event repeats)")
         .labelNames("projection", "slice")
-        .register(registry);
+        .register(registry), clock, projection);
+  }
+
+  private ProjectionMetrics(Gauge lag, Counter failures, Clock clock, String projection) {
+    this.lag = lag;
+    this.failures = failures;
     this.clock = clock;
     this.projection = projection;
     this.lag.labelValues(projection).set(0);
+  }
+
+  /** The same gauge for another projection (a metric name registers once per registry). */
+  public ProjectionMetrics forProjection(String otherProjection) {
+    return new ProjectionMetrics(lag, failures, clock, otherProjection);
   }
 
   @Override

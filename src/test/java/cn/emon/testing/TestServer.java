@@ -64,14 +64,32 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer postgres(Map<String, Object> overrides) throws Exception {
+    Map<String, Object> s = base(overrides);
+    s.put("emon.db.url", createPostgresDatabase());
+    return new TestServer(s).start();
+  }
+
+  /**
+   * Creates a fresh PostgreSQL database on the {@code EMON_TEST_PG_URL} server and returns its
+   * JDBC URL (skipping the caller when no server is configured, see {@link #assumePostgres()}).
+   */
+  public static String createPostgresDatabase() throws java.sql.SQLException {
     assumePostgres();
     String db = "emon_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + db);
     }
-    Map<String, Object> s = base(overrides);
-    s.put("emon.db.url", postgresUrl().replaceFirst("/[A-Za-z0-9_]+(\\?|$)", "/" + db + "$1"));
-    return new TestServer(s).start();
+    return postgresUrl().replaceFirst("/[A-Za-z0-9_]+(\\?|$)", "/" + db + "$1");
+  }
+
+  /** Drops a database made by {@link #createPostgresDatabase()}; anything else is left alone. */
+  public static void dropPostgresDatabase(String url) throws java.sql.SQLException {
+    if (url.startsWith("jdbc:postgresql:")) {
+      String db = url.replaceFirst("^jdbc:postgresql://[^/]+/([A-Za-z0-9_]+).*$", "$1");
+      try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
   }
 
   private static Map<String, Object> base(Map<String, Object> overrides) {
@@ -141,12 +159,6 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stop();
-    String url = dbUrl();
-    if (url.startsWith("jdbc:postgresql:")) {
-      String db = url.replaceFirst("^jdbc:postgresql://[^/]+/([A-Za-z0-9_]+).*$", "$1");
-      try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-      }
-    }
+    dropPostgresDatabase(dbUrl());
   }
 }

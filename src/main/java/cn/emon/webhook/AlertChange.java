@@ -1,0 +1,25 @@
+package cn.emon.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One alert change as a delivery carries it: {@code type} is {@code alert.raised},
+ * {@code alert.acknowledged} or {@code alert.resolved}, {@code at} when it happened, and
+ * {@code alert} the alert JSON of CONTRACT §4 as it stood after the change.
+ */
+record AlertChange(String type, Instant at, JsonNode alert) {
+
+  static final String RAISED = "alert.raised";
+  static final String ACKNOWLEDGED = "alert.acknowledged";
+  static final String RESOLVED = "alert.resolved";
+
+  String text(String field) {
+    JsonNode v = alert.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  boolean resolved() {
+    return RESOLVED.equals(type) || "resolved".equals(text("status"));
+  }
+}
