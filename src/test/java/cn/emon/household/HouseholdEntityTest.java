@@ -79,8 +79,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HouseholdEntityTest {
 
+  /**
+   * The kit waits up to single-expect-default for each reply; the first command also warms up
+   * Jackson, which on a loaded build machine took longer than the 3 s default.
+   */
   private static final ActorTestKit TEST_KIT = ActorTestKit.create(
-      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.parseResources("serialization.conf")));
+      ConfigFactory.parseString("pekko.actor.testkit.typed.single-expect-default = 60s")
+          .withFallback(EventSourcedBehaviorTestKit.config())
+          .withFallback(ConfigFactory.parseResources("serialization.conf")));
 
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
   private static final Duration HELPER_DEADLINE = Duration.ofDays(7);

@@ -229,13 +229,13 @@ class AlertsEndToEndTest {
     }
     assertThat(raisedInJournal).hasSizeGreaterThan(households);
 
-    Await.until(Duration.ofSeconds(20), "read model caught up", () ->
+    Await.until(Duration.ofSeconds(90), "read model caught up", () ->
         tableAlerts(prefix, null).equals(raisedInJournal)
             && tableAlerts(prefix, "open").equals(openInEntities));
 
     Reconciliation reconciliation = new Reconciliation(server.running().dependencies().dataSource(),
         new PrometheusRegistry());
-    Await.until(Duration.ofSeconds(10), "reconciliation covers the burst", () -> {
+    Await.until(Duration.ofSeconds(60), "reconciliation covers the burst", () -> {
       try {
         return reconciliation.check() == 0 && reconciliation.journalAlerts() >= raisedInJournal.size();
       } catch (Exception e) {

@@ -1,0 +1,163 @@
+package cn.emon.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.emon.testing.ApiClient;
+import cn.emon.testing.Events;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Posts events concurrently and records every event id answered 2xx (accepted or duplicate).
+ * After the faults, {@link #verify} checks that each acknowledged id is in its household's
+ * journal exactly once. Responses other than 2xx are tallied; a 5xx other than 503 fails.
+ */
+final class AcknowledgedSetChecker {
+
+  private final Supplier<ApiClient> clients;
+  private final String prefix;
+  private final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // event id -> household
+  private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+  private final AtomicInteger connectionErrors = new AtomicInteger();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** @param clients which server to post to next (several in a cluster) */
+  AcknowledgedSetChecker(Supplier<ApiClient> clients, String prefix) {
+    this.clients = clients;
+    this.prefix = prefix;
+  }
+
+  /** Starts {@code workers} threads, each posting batches for its own households until stopped. */
+  void start(int workers, int maxBatchesPerWorker) {
+    running.set(true);
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      Thread t = new Thread(() -> {
+        try {
+          run(worker, maxBatchesPerWorker);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "checker-" + w);
+      t.start();
+      threads.add(t);
+    }
+  }
+
+  private void run(int worker, int maxBatches) {
+    for (int batch = 0; batch < maxBatches && running.get(); batch++) {
+      List<String> events = new ArrayList<>();
+      Map<String, String> idToHousehold = new HashMap<>();
+      for (int i = 0; i < 20; i++) {
+        String h = prefix + "-" + worker + "-" + batch + "-" + i;
+        String reg = Events.registered(h, "522701", false,
+            Events.member("m1", "ORDINARY", false) + "," + Events.member("m2", "WEAK", false));
+        String place = Events.placementStarted(h, "m1", "p1", Events.today());
+        events.add(reg);
+        events.add(place);
+        idToHousehold.put(idOf(reg), h);
+        idToHousehold.put(idOf(place), h);
+      }
+      post(events, idToHousehold);
+    }
+  }
+
+  private void post(List<String> events, Map<String, String> idToHousehold) {
+    ApiClient.Response r;
+    try {
+      r = clients.get().ingest(events.toArray(String[]::new));
+    } catch (RuntimeException e) {
+      connectionErrors.incrementAndGet();
+      return;
+    }
+    statuses.computeIfAbsent(r.status(), k -> new AtomicInteger()).incrementAndGet();
+    if (r.status() / 100 == 2) {
+      for (JsonNode result : r.json().get("results")) {
+        String status = result.get("status").asText();
+        if (status.equals("accepted") || status.equals("duplicate")) {
+          String id = result.get("id").asText();
+          String h = idToHousehold.get(id);
+          acknowledged.put(id, h);
+          registered.add(h);
+        }
+      }
+    } else {
+      assertThat(r.status()).as("only 503 or 429 may refuse work: " + r.body()).isIn(429, 503);
+      assertThat(r.header("Retry-After")).isNotNull();
+    }
+  }
+
+  private static String idOf(String event) {
+    int at = event.indexOf("\"id\":\"") + 6;
+    return event.substring(at, event.indexOf('"', at));
+  }
+
+  /** Stops the workers after their current batch. */
+  void stop() throws InterruptedException {
+    running.set(false);
+    finish();
+  }
+
+  /** Waits for the workers to post all their batches. */
+  void finish() throws InterruptedException {
+    for (Thread t : threads) {
+      t.join(Duration.ofSeconds(300).toMillis());
+    }
+    if (!failures.isEmpty()) {
+      AssertionError e = new AssertionError("a checker worker failed: " + failures.get(0).getMessage(), failures.get(0));
+      throw e;
+    }
+  }
+
+  int acknowledgedCount() {
+    return acknowledged.size();
+  }
+
+  /** The acknowledged count, failing at once when a worker has failed (for Await conditions). */
+  int progress() {
+    if (!failures.isEmpty()) {
+      throw new AssertionError("a checker worker failed (" + tally() + "): " + failures.get(0), failures.get(0));
+    }
+    return acknowledged.size();
+  }
+
+  Set<String> households() {
+    return registered;
+  }
+
+  String tally() {
+    return "statuses=" + statuses + " connectionErrors=" + connectionErrors + " acknowledged=" + acknowledged.size();
+  }
+
+  /** Every acknowledged id is in its household's stored history exactly once. */
+  void verify(ApiClient api) {
+    Map<String, List<String>> byHousehold = new HashMap<>();
+    acknowledged.forEach((id, h) -> byHousehold.computeIfAbsent(h, k -> new ArrayList<>()).add(id));
+    byHousehold.forEach((h, ids) -> {
+      JsonNode events = api.get("/api/v1/households/" + h + "/events", "dev-read-token").json().get("events");
+      Map<String, Integer> seen = new HashMap<>();
+      events.forEach(e -> {
+        JsonNode meta = e.get("event").get("meta");
+        if (meta != null) {
+          seen.merge(meta.get("id").asText(), 1, Integer::sum);
+        }
+      });
+      for (String id : ids) {
+        assertThat(seen.get(id)).as("acknowledged event " + id + " of " + h + " stored exactly once").isEqualTo(1);
+      }
+      assertThat(seen.values()).as("no event of " + h + " stored twice").allMatch(n -> n == 1);
+    });
+  }
+}
