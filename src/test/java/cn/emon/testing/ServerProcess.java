@@ -22,6 +22,13 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class ServerProcess implements AutoCloseable {
 
+  /** Servers still running when the test JVM exits are killed with it. */
+  private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+  }
+
   private final Path jar;
   private final Map<String, String> properties;
   private final Path workDir;
@@ -58,7 +65,14 @@ public final class ServerProcess implements AutoCloseable {
     int port = props.containsKey("emon.http.port") ? Integer.parseInt(props.get("emon.http.port")) : freePort();
     props.put("emon.http.port", Integer.toString(port));
     ServerProcess p = new ServerProcess(jar(), props, Files.createTempDirectory("emon-process"), port);
-    p.launch();
+    try {
+      p.launch();
+    } catch (RuntimeException | AssertionError | IOException e) {
+      if (p.process != null) {
+        p.process.destroyForcibly(); // never leave a half-started server behind
+      }
+      throw e;
+    }
     return p;
   }
 
@@ -79,6 +93,8 @@ public final class ServerProcess implements AutoCloseable {
     starts++;
     process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+    RUNNING.add(process);
+    process.onExit().thenAccept(RUNNING::remove);
     try {
       Await.until(Duration.ofSeconds(240), "server process ready (start " + starts + ")", () -> {
         if (!process.isAlive()) {
@@ -96,7 +112,7 @@ public final class ServerProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("still running");
     }
-    launch();
+    launch(); // on failure the caller's close() ends the process
     return this;
   }
 
