@@ -60,7 +60,7 @@ final class AcknowledgedSetChecker {
     for (int batch = 0; batch < maxBatches && running.get(); batch++) {
       List<String> events = new ArrayList<>();
       Map<String, String> idToHousehold = new HashMap<>();
-      for (int i = 0; i < 20; i++) {
+      for (int i = 0; i < 10; i++) {
         String h = prefix + "-" + worker + "-" + batch + "-" + i;
         String reg = Events.registered(h, "522701", false,
             Events.member("m1", "ORDINARY", false) + "," + Events.member("m2", "WEAK", false));
@@ -70,17 +70,30 @@ final class AcknowledgedSetChecker {
         idToHousehold.put(idOf(reg), h);
         idToHousehold.put(idOf(place), h);
       }
-      post(events, idToHousehold);
+      if (!post(events, idToHousehold)) {
+        batch--; // like an integrator, post the same batch again until the server takes it
+        pause();
+      }
     }
   }
 
-  private void post(List<String> events, Map<String, String> idToHousehold) {
+  /** A client's back-off between retries of a refused batch, not a synchronisation point. */
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Posts one batch; false when the server did not answer it with 2xx. */
+  private boolean post(List<String> events, Map<String, String> idToHousehold) {
     ApiClient.Response r;
     try {
       r = clients.get().ingest(events.toArray(String[]::new));
     } catch (RuntimeException e) {
       connectionErrors.incrementAndGet();
-      return;
+      return false;
     }
     statuses.computeIfAbsent(r.status(), k -> new AtomicInteger()).incrementAndGet();
     if (r.status() / 100 == 2) {
@@ -93,10 +106,11 @@ final class AcknowledgedSetChecker {
           registered.add(h);
         }
       }
-    } else {
-      assertThat(r.status()).as("only 503 or 429 may refuse work: " + r.body()).isIn(429, 503);
-      assertThat(r.header("Retry-After")).isNotNull();
+      return true;
     }
+    assertThat(r.status()).as("only 503 or 429 may refuse work: " + r.body()).isIn(429, 503);
+    assertThat(r.header("Retry-After")).isNotNull();
+    return false;
   }
 
   private static String idOf(String event) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * Fault: a node of a three-node cluster killed with kill -9 under load, then a graceful rolling
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
 
   @Test
+  @EnabledIfEnvironmentVariable(named = "EMON_FAULT_TESTS", matches = "1",
+      disabledReason = "opt-in (EMON_FAULT_TESTS=1): not yet proven stable within CI's time on 2 cores")
   void survivesANodeKilledUnderLoadAndARollingRestart() throws Exception {
     long started = System.nanoTime();
     String db = TestServer.createPostgresDatabase();
