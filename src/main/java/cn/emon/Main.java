@@ -6,6 +6,7 @@ import cn.emon.auth.AuthSettings;
 import cn.emon.auth.Authenticator;
 import cn.emon.db.Database;
 import cn.emon.db.DatabaseSettings;
+import cn.emon.db.JournalStatistics;
 import cn.emon.deadlines.DeadlineScanner;
 import cn.emon.deadlines.DeadlineSettings;
 import cn.emon.household.Household;
@@ -127,6 +128,10 @@ public final class Main {
     Reconciliation.start(system, new Reconciliation(deps.dataSource(), deps.registry()),
         readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
+    DatabaseSettings db = DatabaseSettings.from(emon.getConfig("db"));
+    if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL) {
+      JournalStatistics.start(system, new JournalStatistics(deps.dataSource()), db.analyzeInterval());
+    }
 
     Regions regions = Regions.load();
     StatsSettings statsSettings = StatsSettings.from(emon.getConfig("stats"));

@@ -17,7 +17,8 @@ public record DatabaseSettings(
     String password,
     int poolSize,
     Duration connectionTimeout,
-    Duration socketTimeout) {
+    Duration socketTimeout,
+    Duration analyzeInterval) {
 
   /** The two supported databases, with what each needs from the libraries. */
   public enum Vendor {
@@ -60,7 +61,7 @@ public record DatabaseSettings(
           "emon.db.url: only jdbc:postgresql: and jdbc:h2: URLs are supported");
     }
     return new DatabaseSettings(vendor, url, user, db.getString("password"), db.getInt("pool-size"),
-        db.getDuration("connection-timeout"), socketTimeout);
+        db.getDuration("connection-timeout"), socketTimeout, db.getDuration("analyze-interval"));
   }
 
   private static String withParameter(String url, String name, String value) {

@@ -1,0 +1,156 @@
+package cn.emon.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the {@code key=value} results of one bench.sh run into the side-by-side table: prints it
+ * and writes it as Markdown ({@code --out}). The targets are issue 6's.
+ *
+ * <pre>report --in results.properties --out results/DATE.md</pre>
+ */
+final class Report {
+
+  private final Map<String, String> r;
+  private final List<String[]> rows = new ArrayList<>();
+
+  private Report(Map<String, String> r) {
+    this.r = r;
+  }
+
+  static int run(Map<String, String> o) throws Exception {
+    Map<String, String> r = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of(o.get("in")))) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        r.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    String md = new Report(r).render();
+    System.out.println(md);
+    if (o.containsKey("out")) {
+      Files.writeString(Path.of(o.get("out")), md);
+    }
+    return 0;
+  }
+
+  private double d(String key) {
+    String v = r.get(key);
+    try {
+      return v == null ? Double.NaN : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  private String s(String key) {
+    return r.getOrDefault(key, "n/a");
+  }
+
+  private static String f(double v, String unit) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    String n = v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    return n + unit;
+  }
+
+  private static String verdict(double value, double limit, boolean atMost) {
+    if (Double.isNaN(value)) {
+      return "not measured";
+    }
+    return (atMost ? value <= limit : value >= limit) ? "met" : "**missed**";
+  }
+
+  /** Server CPU milliseconds per unit of work in a phase. */
+  private String cpuPer(String phase, double units) {
+    return String.format(Locale.ROOT, "%.2f ms", 1000 * d(phase + ".server_cpu_s") / units);
+  }
+
+  private void row(String what, String figure, String target, String met, String load) {
+    rows.add(new String[] {what, figure, target, met, load});
+  }
+
+  private String load(String phase) {
+    return s("load1." + phase);
+  }
+
+  private String render() {
+    double rawRows = d("raw.rows_per_s");
+    double regRowsPerEvent = d("journal.rows_per_event.register");
+    double plcRowsPerEvent = d("journal.rows_per_event.placement");
+    row("raw limit: plain JDBC, journal + tag rows, batches of 100, 8 connections",
+        f(rawRows, " rows/s") + " (" + s("raw.rows") + " rows copied from the server's journal)",
+        "(reference)", "", load("raw"));
+    double reg = d("batch_register.events_per_s");
+    double regRatio = reg * regRowsPerEvent / rawRows;
+    row("batched ingest, new households (household.registered, batches of 1000 over "
+            + s("batch_register.events") + " households)",
+        f(reg, " events/s") + " = " + f(reg * regRowsPerEvent, " rows/s") + " (" + f(regRowsPerEvent, "")
+            + " rows/event), **" + f(100 * regRatio, "%") + " of raw**; request p50 "
+            + f(d("batch_register.request_p50_ms"), " ms") + ", 503 retries " + s("batch_register.retries_503")
+            + ", server CPU " + cpuPer("batch_register", d("batch_register.events")) + "/event",
+        "≥ 50% of raw", verdict(regRatio, 0.5, false), load("batch_register"));
+    double plc = d("batch_placement.events_per_s");
+    double plcRatio = plc * plcRowsPerEvent / rawRows;
+    row("batched ingest, known households (placement.started, batches of 1000)",
+        f(plc, " events/s") + " = " + f(plc * plcRowsPerEvent, " rows/s") + " (" + f(plcRowsPerEvent, "")
+            + " rows/event), **" + f(100 * plcRatio, "%") + " of raw**; request p50 "
+            + f(d("batch_placement.request_p50_ms"), " ms") + ", 503 retries " + s("batch_placement.retries_503")
+            + ", server CPU " + cpuPer("batch_placement", d("batch_placement.events")) + "/event",
+        "≥ 50% of raw", verdict(plcRatio, 0.5, false), load("batch_placement"));
+    for (String rate : s("rates").split(",")) {
+      String k = "rate_" + rate.trim();
+      boolean target = rate.trim().equals(s("target_rate"));
+      row("single events at " + rate.trim() + " req/s, constant arrival (" + s(k + ".requests") + " requests)",
+          "p50 " + f(d(k + ".p50_ms"), " ms") + ", p99 " + f(d(k + ".p99_ms"), " ms") + ", max "
+              + f(d(k + ".max_ms"), " ms") + ", errors " + s(k + ".errors") + ", achieved "
+              + f(d(k + ".achieved_rate"), " req/s") + ", server CPU " + cpuPer(k, d(k + ".requests")) + "/request",
+          target ? "p99 ≤ 20 ms, no errors" : "",
+          target ? (d(k + ".p99_ms") <= 20 && d(k + ".errors") == 0 ? "met" : "**missed**") : "", load(k));
+    }
+    String ak = "rate_" + s("target_rate");
+    row("event → alert visible in GET /api/v1/alerts, during the " + s("target_rate") + " req/s run ("
+            + s(ak + ".alert_probes") + " probes)",
+        "p50 " + f(d(ak + ".alert_p50_ms"), " ms") + ", p99 " + f(d(ak + ".alert_p99_ms"), " ms") + ", max "
+            + f(d(ak + ".alert_max_ms"), " ms") + ", misses " + s(ak + ".alert_misses"),
+        "p99 ≤ 1 s", verdict(d(ak + ".alert_p99_ms"), 1000, true), load(ak));
+    row("event → webhook received", "not measured: webhooks are not on this branch yet", "p99 ≤ 1.5 s",
+        "not measured", "");
+    double heap = d("memory.heap_used_mib");
+    row("memory with " + s("memory.households") + " households registered, all active, after full GC",
+        "heap " + f(heap, " MiB") + " (" + f(1024.0 * 1024 * heap / d("memory.households"), " bytes/household")
+            + "), RSS " + f(d("memory.rss_mib"), " MiB") + ", -Xmx " + s("memory.max_heap"),
+        "≤ 2 GiB at 1,000,000", s("memory.households").equals("1000000") ? verdict(heap, 2048, true)
+            : "scaled: " + f(heap * 1_000_000 / d("memory.households"), " MiB") + " extrapolated to 1M",
+        load("memory"));
+    row("restart → /health/ready with " + s("memory.households") + " households",
+        f(d("restart.ready_s"), " s") + " (cold start on an empty database: " + f(d("start.ready_s"), " s") + ")",
+        "≤ 60 s", verdict(d("restart.ready_s"), 60, true), load("restart"));
+    row("first read of a passivated household (GET /api/v1/households/{id}, " + s("passivated_read.reads")
+            + " households untouched since the restart, one at a time)",
+        "p50 " + f(d("passivated_read.p50_ms"), " ms") + ", p99 " + f(d("passivated_read.p99_ms"), " ms")
+            + ", max " + f(d("passivated_read.max_ms"), " ms") + ", errors " + s("passivated_read.errors"),
+        "p99 ≤ 50 ms", verdict(d("passivated_read.p99_ms"), 50, true), load("passivated_read"));
+
+    StringBuilder md = new StringBuilder();
+    md.append("# Employment Monitor benchmark, ").append(s("date")).append("\n\n");
+    md.append("- machine: ").append(s("machine.nproc")).append(" cores, ").append(s("machine.mem")).append(" memory, ")
+        .append(s("machine.cpu")).append("; PostgreSQL ").append(s("machine.pg")).append("; ").append(s("machine.java"))
+        .append("\n");
+    md.append("- command: `").append(s("command")).append("`\n");
+    md.append("- server: ").append(s("server.commit")).append(", JVM options `").append(s("server.jvm")).append("`\n");
+    md.append("- 1-minute load average before each phase in the last column: the machine is shared, a load above ")
+        .append(s("machine.nproc")).append(" means other work competed for the cores during that phase.\n\n");
+    md.append("| measure | figure | target (issue 6) | | load1 |\n|---|---|---|---|---|\n");
+    for (String[] row : rows) {
+      md.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    return md.toString();
+  }
+}
