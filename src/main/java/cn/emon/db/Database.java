@@ -49,7 +49,8 @@ public final class Database {
   public static void migrate(DataSource dataSource, DatabaseSettings settings) {
     Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/migration/" + settings.vendor().migrationFolder)
+        // Portable SQL lives once in common/; only the library's DDL differs per vendor.
+        .locations("classpath:db/migration/common", "classpath:db/migration/" + settings.vendor().migrationFolder)
         // A database whose journal the library created earlier: run every migration over it
         // (they are idempotent) instead of assuming V1 is done.
         .baselineOnMigrate(true)
