@@ -67,8 +67,8 @@ batch_size=1000
 batch_concurrency=4
 warmup_seconds=5
 if [ "$smoke" = 1 ]; then
-  households=2000; batch_households=1000; batch_size=250; batch_concurrency=2
-  rates="25,50,100"; target_rate=50; rate_seconds=2; probes=4; reads=50; warmup_seconds=0
+  households=1500; batch_households=1000; batch_size=250; batch_concurrency=2
+  rates="25,50"; target_rate=50; rate_seconds=2; probes=3; reads=30; warmup_seconds=0
 elif [ "$batch_households" -lt 10000 ]; then
   echo "bench: --batch-households must be at least 10000 (issue 6)" >&2; exit 2
 fi

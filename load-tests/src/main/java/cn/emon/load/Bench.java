@@ -93,7 +93,11 @@ public final class Bench {
   }
 
   static URI checkedBase(Map<String, String> o, String path) {
-    URI uri = URI.create(o.getOrDefault("base", "http://127.0.0.1:8080") + path);
+    return loopback(URI.create(o.getOrDefault("base", "http://127.0.0.1:8080") + path));
+  }
+
+  /** The URI itself when it names a loopback host; load is only ever sent to this machine. */
+  static URI loopback(URI uri) {
     String host = uri.getHost();
     if (!("127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host) || "::1".equals(host))) {
       throw new IllegalArgumentException("only loopback targets are allowed, not " + host);

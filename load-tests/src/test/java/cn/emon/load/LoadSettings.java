@@ -29,7 +29,7 @@ final class LoadSettings {
   static final String INGEST = "Bearer dev-ingest-token";
   static final String READ = "Bearer dev-read-token";
 
-  final String baseUrl = loopback(System.getProperty("baseUrl", "http://127.0.0.1:8080"));
+  final String baseUrl = Bench.loopback(URI.create(System.getProperty("baseUrl", "http://127.0.0.1:8080"))).toString();
   final int users = Integer.getInteger("users", 20);
   final Duration duration = Duration.ofSeconds(Integer.getInteger("duration", 60));
   final long households = Long.getLong("households", 10_000);
@@ -37,14 +37,6 @@ final class LoadSettings {
   final boolean register = Boolean.parseBoolean(System.getProperty("register", "true"));
   final int batchSize = Integer.getInteger("batchSize", 1000);
   final Events events = new Events("/integrators/gatling", "g" + System.currentTimeMillis());
-
-  private static String loopback(String url) {
-    String host = URI.create(url).getHost();
-    if (!List.of("127.0.0.1", "localhost", "[::1]").contains(host)) {
-      throw new IllegalArgumentException("baseUrl must be a loopback address, not " + host);
-    }
-    return url;
-  }
 
   HttpProtocolBuilder protocol() {
     return http.baseUrl(baseUrl)
