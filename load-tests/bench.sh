@@ -204,6 +204,7 @@ jfr_stop() {
   record server.commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
   record server.jvm "${server_opts:-defaults}"
   record rates "$rates"
+  record batch_size "$batch_size"
   record target_rate "$target_rate"
 }
 log "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -89,7 +89,7 @@ final class Report {
         "(reference)", "", load("raw"));
     double reg = d("batch_register.events_per_s");
     double regRatio = reg * regRowsPerEvent / rawRows;
-    row("batched ingest, new households (household.registered, batches of 1000 over "
+    row("batched ingest, new households (household.registered, batches of " + s("batch_size") + " over "
             + s("batch_register.events") + " households)",
         f(reg, " events/s") + " = " + f(reg * regRowsPerEvent, " rows/s") + " (" + f(regRowsPerEvent, "")
             + " rows/event), **" + f(100 * regRatio, "%") + " of raw**; request p50 "
@@ -98,7 +98,7 @@ final class Report {
         "≥ 50% of raw", verdict(regRatio, 0.5, false), load("batch_register"));
     double plc = d("batch_placement.events_per_s");
     double plcRatio = plc * plcRowsPerEvent / rawRows;
-    row("batched ingest, known households (placement.started, batches of 1000)",
+    row("batched ingest, known households (placement.started, batches of " + s("batch_size") + ")",
         f(plc, " events/s") + " = " + f(plc * plcRowsPerEvent, " rows/s") + " (" + f(plcRowsPerEvent, "")
             + " rows/event), **" + f(100 * plcRatio, "%") + " of raw**; request p50 "
             + f(d("batch_placement.request_p50_ms"), " ms") + ", 503 retries " + s("batch_placement.retries_503")
