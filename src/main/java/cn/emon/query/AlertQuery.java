@@ -1,6 +1,7 @@
 package cn.emon.query;
 
 import cn.emon.http.ApiException;
+import cn.emon.http.QueryParams;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -50,17 +51,7 @@ record AlertQuery(String status, String type, String region, String householdId,
         throw ApiException.badRequest("since: must be an RFC 3339 timestamp with offset");
       }
     }
-    int limit = DEFAULT_LIMIT;
-    if (params.containsKey("limit")) {
-      try {
-        limit = Integer.parseInt(params.get("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiException.badRequest("limit: must be a whole number from 1 to " + MAX_LIMIT);
-      }
-    }
+    int limit = QueryParams.limit(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     Long cursorRaisedAt = null;
     String cursorAlertId = null;
     if (params.containsKey("cursor")) {

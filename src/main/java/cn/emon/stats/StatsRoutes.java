@@ -4,6 +4,7 @@ import cn.emon.auth.Authenticator;
 import cn.emon.auth.Principal;
 import cn.emon.http.ApiDirectives;
 import cn.emon.http.ApiException;
+import cn.emon.http.QueryParams;
 import cn.emon.http.JsonSupport;
 import cn.emon.query.AlertRepository;
 import cn.emon.query.AlertView;
@@ -162,7 +163,7 @@ public final class StatsRoutes extends ApiDirectives {
     if (region != null && !DIGITS.matcher(region).matches()) {
       throw ApiException.badRequest("region: must be a region-code prefix of 1-12 digits");
     }
-    int limit = limit(q.get("limit"));
+    int limit = QueryParams.limit(q.get("limit"), 1000, MAX_LIST);
     Instant now = clock.instant();
     List<StatsViews.OpenAlert> out = new ArrayList<>();
     for (AlertView a : alerts.findOpen(region, p.scope(), limit)) {
@@ -187,7 +188,7 @@ public final class StatsRoutes extends ApiDirectives {
     if (county != null && !p.mayTouch(county)) {
       throw ApiException.forbidden("county: outside the token's regions");
     }
-    int limit = limit(q.get("limit"));
+    int limit = QueryParams.limit(q.get("limit"), 1000, MAX_LIST);
     String prefix = county != null ? county : parent != null ? parent : "";
     List<StatsViews.ZeroEmploymentCounty> counties = new ArrayList<>();
     visibleCounties(prefix, p).forEach((code, t) -> {
@@ -204,22 +205,6 @@ public final class StatsRoutes extends ApiDirectives {
     List<StatsViews.ZeroEmploymentCounty> page = counties.subList(0, Math.min(limit, counties.size()));
     return new StatsViews.ZeroEmploymentPage(page,
         county == null ? null : stats.zeroEmploymentHouseholds(county, limit));
-  }
-
-  private static int limit(String param) {
-    if (param == null) {
-      return 1000;
-    }
-    int limit;
-    try {
-      limit = Integer.parseInt(param);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_LIST) {
-      throw ApiException.badRequest("limit: must be a whole number from 1 to " + MAX_LIST);
-    }
-    return limit;
   }
 
   // ----------------------------------------------------------------------------------- targets
