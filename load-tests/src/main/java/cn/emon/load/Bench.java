@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * batch  --base URL --prefix P --from N --count N --kind register|placement [--batch 1000] [--concurrency 4] [--max-seconds 600]
- * rate   --base URL --prefix P --households N --rate R --seconds S [--probes N --probe-prefix P] [--label L]
+ * rate   --base URL --prefix P --households N --rate R --seconds S [--probes N --probe-prefix P [--webhooks true]] [--label L]
  * reads  --base URL --prefix P --households N --count K
  * ready  --base URL [--timeout-seconds 120]
  * </pre>
@@ -241,11 +241,13 @@ public final class Bench {
     Thread prober = null;
     Latencies alertLatency = new Latencies();
     AtomicLong probeMisses = new AtomicLong();
+    WebhookProbe webhooks = probes > 0 && Boolean.parseBoolean(o.getOrDefault("webhooks", "false"))
+        ? WebhookProbe.subscribe(checkedBase(o, ""), PROBE_COUNTY) : null;
     if (probes > 0) {
       String probePrefix = o.getOrDefault("probe-prefix", "probe" + System.currentTimeMillis() % 100000 + "x");
       long interval = TimeUnit.SECONDS.toNanos(seconds) / probes;
-      prober = new Thread(() -> probeAlerts(o, events, probePrefix, probes, interval, alertLatency, probeMisses),
-          "alert-probe");
+      prober = new Thread(() -> probeAlerts(o, events, probePrefix, probes, interval, alertLatency, probeMisses,
+          webhooks), "alert-probe");
     }
     long period = 1_000_000_000L / rate;
     long start = System.nanoTime() + 20_000_000L;
@@ -309,15 +311,31 @@ public final class Bench {
       result(label + ".alert_max_ms", alertLatency.maxMillis());
       result(label + ".alert_misses", probeMisses.get());
     }
-    return errors.get() + lost + notAccepted.get() + probeMisses.get() == 0 ? 0 : 1;
+    long webhookMisses = 0;
+    if (webhooks != null) {
+      webhooks.awaitAll(Duration.ofSeconds(10));
+      Latencies webhookLatency = webhooks.latencies();
+      webhookMisses = webhooks.misses();
+      result(label + ".webhook_probes", webhookLatency.count());
+      result(label + ".webhook_p50_ms", webhookLatency.percentileMillis(50));
+      result(label + ".webhook_p99_ms", webhookLatency.percentileMillis(99));
+      result(label + ".webhook_max_ms", webhookLatency.maxMillis());
+      result(label + ".webhook_misses", webhookMisses);
+      webhooks.close();
+    }
+    return errors.get() + lost + notAccepted.get() + probeMisses.get() + webhookMisses == 0 ? 0 : 1;
   }
+
+  /** Probe households lie in a county of their own, so a webhook subscription can select them alone. */
+  static final String PROBE_COUNTY = "520402";
 
   /**
    * One registration per probe; the time from sending it until {@code GET /api/v1/alerts?householdId=}
    * lists the household's ZERO_EMPLOYMENT alert, polled every 10 ms, given up after 10 s (a miss).
+   * With {@code webhooks}, the same registration is also timed until its alert's webhook arrives.
    */
   static void probeAlerts(Map<String, String> o, Events events, String prefix, int probes, long intervalNanos,
-      Latencies latency, AtomicLong misses) {
+      Latencies latency, AtomicLong misses, WebhookProbe webhooks) {
     HttpClient client = client(1);
     URI ingest = checkedBase(o, "/api/v1/events");
     long begin = System.nanoTime();
@@ -327,14 +345,20 @@ public final class Bench {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      String id = Events.household(prefix, p);
+      String id = PROBE_COUNTY + "-" + prefix + p;
       URI alerts = checkedBase(o, "/api/v1/alerts?householdId=" + id);
       long t0 = System.nanoTime();
+      if (webhooks != null) {
+        webhooks.expect(id, t0);
+      }
       try {
         HttpResponse<String> r = client.send(post(ingest, events.registered(id, 1 + 2L * p), "application/cloudevents+json"),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
           misses.incrementAndGet();
+          if (webhooks != null) {
+            webhooks.refused(id);
+          }
           continue;
         }
         boolean seen = false;
