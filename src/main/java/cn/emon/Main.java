@@ -124,7 +124,11 @@ public final class Main {
     Household.init(system, rules, deps.clock(), HouseholdSettings.from(emon.getConfig("household")));
     ReadModelSettings readModel = ReadModelSettings.from(emon.getConfig("readmodel"));
     ProjectionMetrics projectionMetrics = new ProjectionMetrics(deps.registry(), deps.clock(), ReadModelProjections.NAME);
-    ReadModelProjections.init(system, deps.dataSource(), readModel, projectionMetrics);
+    HttpSettings http = HttpSettings.from(emon.getConfig("http"));
+    WebhookSettings webhookSettings =
+        WebhookSettings.from(emon.getConfig("webhooks"), "http://" + http.host() + ":" + http.port());
+    ReadModelProjections.init(system, deps.dataSource(), readModel, projectionMetrics,
+        List.of(Webhooks.outbox(webhookSettings, deps.clock())));
     Reconciliation.start(system, new Reconciliation(deps.dataSource(), deps.registry()),
         readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));
@@ -140,10 +144,8 @@ public final class Main {
     AlertRepository alerts = new AlertRepository(deps.dataSource());
 
     Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));
-    HttpSettings http = HttpSettings.from(emon.getConfig("http"));
-    Route webhooks = Webhooks.init(system, deps.dataSource(), deps.registry(), deps.clock(),
-        WebhookSettings.from(emon.getConfig("webhooks"), "http://" + http.host() + ":" + http.port()),
-        authenticator, projectionMetrics.forProjection("webhook-outbox"));
+    Route webhooks = Webhooks.init(system, deps.dataSource(), deps.registry(), deps.clock(), webhookSettings,
+        authenticator);
     AtomicBoolean bound = new AtomicBoolean(false);
     HttpServer server = new HttpServer(http,
         () -> bound.get() && cluster.selfMember().status() == MemberStatus.up() && databaseReachable(deps));

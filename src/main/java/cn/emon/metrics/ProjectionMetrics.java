@@ -21,28 +21,19 @@ public final class ProjectionMetrics implements ReadModelListener {
   private final String projection;
 
   public ProjectionMetrics(PrometheusRegistry registry, Clock clock, String projection) {
-    this(Gauge.builder()
+    this.lag = Gauge.builder()
         .name("emon_projection_lag_seconds")
         .help("Seconds between storing an event and a projection applying it, at the last batch")
         .labelNames("projection")
-        .register(registry), Counter.builder()
+        .register(registry);
+    this.failures = Counter.builder()
         .name("emon_projection_failures_total")
         .help("Times a projection slice failed and restarted from its last offset (a poison event repeats)")
         .labelNames("projection", "slice")
-        .register(registry), clock, projection);
-  }
-
-  private ProjectionMetrics(Gauge lag, Counter failures, Clock clock, String projection) {
-    this.lag = lag;
-    this.failures = failures;
+        .register(registry);
     this.clock = clock;
     this.projection = projection;
     this.lag.labelValues(projection).set(0);
-  }
-
-  /** The same gauge for another projection (a metric name registers once per registry). */
-  public ProjectionMetrics forProjection(String otherProjection) {
-    return new ProjectionMetrics(lag, failures, clock, otherProjection);
   }
 
   @Override

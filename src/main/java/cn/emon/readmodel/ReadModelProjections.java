@@ -2,8 +2,12 @@ package cn.emon.readmodel;
 
 import cn.emon.db.HikariJdbcSession;
 import cn.emon.household.Household;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
@@ -18,11 +22,15 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Runs the read-model projection, one instance per journal tag slice, spread over the cluster by
- * ShardedDaemonProcess. Exactly-once: each group of events and its offset commit together.
+ * ShardedDaemonProcess. Exactly-once: each group of events and its offset commit together. It is
+ * the only reader of the journal: every fold of the events (the alerts and deadlines tables, the
+ * region statistics, and the folds other features hand in, such as the webhook outbox) runs in the
+ * same transaction, so they move in step and each event is read and deserialized once.
  */
 public final class ReadModelProjections {
 
@@ -30,19 +38,29 @@ public final class ReadModelProjections {
 
   private ReadModelProjections() {}
 
+  /** A fold of a group of journal events inside the projection's transaction. */
+  public interface Fold {
+    void apply(Connection connection, List<EventEnvelope<Household.Event>> envelopes) throws Exception;
+  }
+
+  /**
+   * @param moreFolds folds of other features, each made fresh per projection instance, applied
+   *     after the read model's own in the same transaction
+   */
   public static void init(ActorSystem<?> system, DataSource dataSource, ReadModelSettings settings,
-      ReadModelListener listener) {
+      ReadModelListener listener, List<Supplier<Fold>> moreFolds) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         "projection-" + NAME,
         Household.SLICES,
-        slice -> ProjectionBehavior.create(projection(system, dataSource, settings, listener, slice)),
+        slice -> ProjectionBehavior.create(projection(system, dataSource, settings, listener, moreFolds, slice)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   static GroupedProjection<Offset, EventEnvelope<Household.Event>> projection(ActorSystem<?> system,
-      DataSource dataSource, ReadModelSettings settings, ReadModelListener listener, int slice) {
+      DataSource dataSource, ReadModelSettings settings, ReadModelListener listener,
+      List<Supplier<Fold>> moreFolds, int slice) {
     String tag = Household.TAGS.get(slice);
     SourceProvider<Offset, EventEnvelope<Household.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
@@ -50,10 +68,37 @@ public final class ReadModelProjections {
             ProjectionId.of(NAME, tag),
             source,
             () -> new HikariJdbcSession(dataSource),
-            () -> new AlertTableHandler(listener),
+            () -> {
+              List<Fold> folds = new ArrayList<>();
+              folds.add(new AlertTableFold());
+              moreFolds.forEach(f -> folds.add(f.get()));
+              return new FoldAll(folds, listener);
+            },
             system)
         .withGroup(settings.batchSize(), Duration.ofMillis(50))
         .withStatusObserver(new FailureObserver(listener));
+  }
+
+  /** Applies every fold to the group in one connection and transaction, then tells the listener. */
+  private static final class FoldAll extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
+    private final List<Fold> folds;
+    private final ReadModelListener listener;
+
+    FoldAll(List<Fold> folds, ReadModelListener listener) {
+      this.folds = folds;
+      this.listener = listener;
+    }
+
+    @Override
+    public void process(HikariJdbcSession session, List<EventEnvelope<Household.Event>> envelopes) throws Exception {
+      session.withConnection(c -> {
+        for (Fold fold : folds) {
+          fold.apply(c, envelopes);
+        }
+        return null;
+      });
+      listener.applied(envelopes);
+    }
   }
 
   /**

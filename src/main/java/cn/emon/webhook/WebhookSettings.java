@@ -16,7 +16,6 @@ public record WebhookSettings(
     int maxInFlight,
     int maxResponseBytes,
     Duration maxRetryAfter,
-    int batchSize,
     String externalUrl) {
 
   public WebhookSettings {
@@ -44,7 +43,6 @@ public record WebhookSettings(
         webhooks.getInt("max-in-flight"),
         (int) Math.min(Integer.MAX_VALUE, webhooks.getBytes("max-response-bytes")),
         webhooks.getDuration("max-retry-after"),
-        webhooks.getInt("batch-size"),
         external.isEmpty() ? externalUrlFallback : external.replaceAll("/+$", ""));
   }
 

@@ -1,26 +1,32 @@
 package cn.emon.webhook;
 
 import cn.emon.auth.Authenticator;
-import cn.emon.readmodel.ReadModelListener;
+import cn.emon.readmodel.ReadModelProjections;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Webhooks (CONTRACT §5): starts the {@code webhook-outbox} projection and the per-slice
- * dispatcher, registers the webhook metrics, and returns the {@code /webhooks} routes.
+ * Webhooks (CONTRACT §5): the outbox fold the read-model projection runs ({@link #outbox}), and
+ * ({@link #init}) the per-slice dispatcher, the webhook metrics and the {@code /webhooks} routes.
  */
 public final class Webhooks {
 
   private Webhooks() {}
 
+  /** Queues alert changes for delivery, in the read-model projection's transaction. */
+  public static Supplier<ReadModelProjections.Fold> outbox(WebhookSettings settings, Clock clock) {
+    return () -> new OutboxFold(settings, clock);
+  }
+
   public static Route init(ActorSystem<?> system, DataSource dataSource, PrometheusRegistry registry, Clock clock,
-      WebhookSettings settings, Authenticator authenticator, ReadModelListener projectionListener) {
+      WebhookSettings settings, Authenticator authenticator) {
     Executor jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"));
     SubscriptionStore subscriptions = new SubscriptionStore(dataSource);
     DeliveryStore deliveries = new DeliveryStore(dataSource, settings);
@@ -30,7 +36,6 @@ public final class Webhooks {
     WebhookSender sender = new WebhookSender(system, settings, policy, clock, metrics, resolver);
     Map<String, PayloadFormat> formats = PayloadFormat.all(settings);
 
-    OutboxProjection.init(system, dataSource, settings, clock, projectionListener);
     Dispatcher.init(system, new Dispatcher.Parts(subscriptions, deliveries, sender, formats, settings, metrics, clock));
     return new WebhookRoutes(authenticator, subscriptions, deliveries, sender, policy, formats, clock, jdbc).route();
   }

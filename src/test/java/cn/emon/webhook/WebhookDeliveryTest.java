@@ -371,7 +371,7 @@ class WebhookDeliveryTest {
     String metrics = api.get("/metrics", null).body();
     assertThat(metrics).contains("emon_webhook_deliveries_total{outcome=\"delivered\"}",
         "emon_webhook_delivery_latency_seconds_bucket", "emon_webhook_outbox_backlog ",
-        "emon_webhook_subscriptions_disabled ", "emon_projection_lag_seconds{projection=\"webhook-outbox\"}");
+        "emon_webhook_subscriptions_disabled ", "emon_projection_lag_seconds{projection=\"readmodel\"}");
     Set<String> names = new HashSet<>();
     for (String line : metrics.split("\n")) {
       if (line.startsWith("# TYPE emon_webhook")) {

@@ -1,11 +1,10 @@
 package cn.emon.webhook;
 
-import cn.emon.db.HikariJdbcSession;
 import cn.emon.household.Alert;
 import cn.emon.household.Household;
 import cn.emon.http.JsonSupport;
 import cn.emon.query.AlertView;
-import cn.emon.readmodel.ReadModelListener;
+import cn.emon.readmodel.ReadModelProjections;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,50 +15,43 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
  * Turns each alert change of a slice into one delivery row per matching enabled subscription,
  * with the alert JSON fixed as it stood then, and keeps the slice's open alerts for the
- * alertmanager-api re-send. Runs inside the projection's transaction, which also stores the
- * offset: each change is queued exactly once. Subscriptions see changes stored after they were
- * created only.
+ * alertmanager-api re-send. Runs inside the read-model projection's transaction, which also
+ * stores the offset: each change is queued exactly once, in step with the alerts table.
+ * Subscriptions see changes stored after they were created only.
  */
-final class OutboxHandler extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
+final class OutboxFold implements ReadModelProjections.Fold {
 
   private final WebhookSettings settings;
   private final Clock clock;
-  private final ReadModelListener listener;
 
-  OutboxHandler(WebhookSettings settings, Clock clock, ReadModelListener listener) {
+  OutboxFold(WebhookSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.listener = listener;
   }
 
   @Override
-  public void process(HikariJdbcSession session, List<EventEnvelope<Household.Event>> envelopes) throws Exception {
-    session.withConnection(c -> {
-      List<Subscription> subscriptions = null;
-      for (EventEnvelope<Household.Event> env : envelopes) {
-        AlertChange change = changeOf(env.event());
-        if (change == null) {
-          continue;
-        }
-        Alert alert = alertOf(env.event());
-        keepOpenAlerts(c, alert, change);
-        if (subscriptions == null) {
-          subscriptions = SubscriptionStore.enabled(c);
-        }
-        for (Subscription s : subscriptions) {
-          if (s.matches(alert) && s.createdAt().toEpochMilli() <= env.timestamp()) {
-            enqueue(c, s, env, alert, change);
-          }
+  public void apply(Connection c, List<EventEnvelope<Household.Event>> envelopes) throws SQLException {
+    List<Subscription> subscriptions = null;
+    for (EventEnvelope<Household.Event> env : envelopes) {
+      AlertChange change = changeOf(env.event());
+      if (change == null) {
+        continue;
+      }
+      Alert alert = alertOf(env.event());
+      keepOpenAlerts(c, alert, change);
+      if (subscriptions == null) {
+        subscriptions = SubscriptionStore.enabled(c);
+      }
+      for (Subscription s : subscriptions) {
+        if (s.matches(alert) && s.createdAt().toEpochMilli() <= env.timestamp()) {
+          enqueue(c, s, env, alert, change);
         }
       }
-      return null;
-    });
-    listener.applied(envelopes);
+    }
   }
 
   private static AlertChange changeOf(Household.Event event) {

@@ -1,6 +1,5 @@
 package cn.emon.readmodel;
 
-import cn.emon.db.HikariJdbcSession;
 import cn.emon.household.Alert;
 import cn.emon.household.Household;
 import java.sql.Connection;
@@ -10,39 +9,27 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
  * Folds a group of journal events into the {@code alerts} and {@code deadlines} tables and the
  * region statistics ({@link RegionStatsFold}). Runs inside the projection's transaction, which
  * also stores the offset: each event is applied once.
  */
-final class AlertTableHandler extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
-
-  private final ReadModelListener listener;
-
-  AlertTableHandler(ReadModelListener listener) {
-    this.listener = listener;
-  }
+final class AlertTableFold implements ReadModelProjections.Fold {
 
   @Override
-  public void process(HikariJdbcSession session, List<EventEnvelope<Household.Event>> envelopes)
-      throws Exception {
-    session.withConnection(c -> {
-      RegionStatsFold stats = null;
-      for (EventEnvelope<Household.Event> env : envelopes) {
-        apply(c, env.event(), ((Sequence) env.offset()).value(), env.timestamp());
-        if (stats == null) {
-          stats = new RegionStatsFold(Household.sliceOf(env.event().householdId()));
-        }
-        stats.apply(c, env.event(), env.timestamp());
+  public void apply(Connection c, List<EventEnvelope<Household.Event>> envelopes) throws SQLException {
+    RegionStatsFold stats = null;
+    for (EventEnvelope<Household.Event> env : envelopes) {
+      apply(c, env.event(), ((Sequence) env.offset()).value(), env.timestamp());
+      if (stats == null) {
+        stats = new RegionStatsFold(Household.sliceOf(env.event().householdId()));
       }
-      if (stats != null) {
-        stats.flush(c);
-      }
-      return null;
-    });
-    listener.applied(envelopes);
+      stats.apply(c, env.event(), env.timestamp());
+    }
+    if (stats != null) {
+      stats.flush(c);
+    }
   }
 
   private static void apply(Connection c, Household.Event event, long ordering, long timestamp)
