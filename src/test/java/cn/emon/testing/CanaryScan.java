@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -134,14 +135,28 @@ public final class CanaryScan {
     return this;
   }
 
+  /**
+   * What to look for: each value as text, and as the hex of its UTF-8 bytes, as a bytea or byte
+   * array would be rendered into an exception message.
+   */
+  private static final Map<String, String> NEEDLES = Map.of(
+      Canary.NAME, "the name",
+      Canary.ID_NUMBER, "the ID number",
+      HexFormat.of().formatHex(Canary.NAME.getBytes(StandardCharsets.UTF_8)), "the name in hex",
+      HexFormat.of().formatHex(Canary.ID_NUMBER.getBytes(StandardCharsets.UTF_8)), "the ID number in hex");
+
   private void line(String where, String line) {
-    for (String canary : List.of(Canary.NAME, Canary.ID_NUMBER)) {
-      int at = line.indexOf(canary);
+    String lower = null;
+    for (Map.Entry<String, String> needle : NEEDLES.entrySet()) {
+      int at = line.indexOf(needle.getKey());
+      if (at < 0 && needle.getValue().endsWith("hex")) {
+        lower = lower == null ? line.toLowerCase(java.util.Locale.ROOT) : lower;
+        at = lower.indexOf(needle.getKey());
+      }
       if (at >= 0) {
         hitCount++;
         if (hits.size() < MAX_REPORTED) {
-          hits.add(where + ": " + (canary.equals(Canary.NAME) ? "the name" : "the ID number") + " in «"
-              + excerpt(line, at) + "»");
+          hits.add(where + ": " + needle.getValue() + " in «" + excerpt(line, at) + "»");
         }
       }
     }
@@ -150,7 +165,10 @@ public final class CanaryScan {
   /** A short piece of the line around the hit, the canaries masked. */
   private static String excerpt(String line, int at) {
     String piece = line.substring(Math.max(0, at - EXCERPT), Math.min(line.length(), at + EXCERPT));
-    return piece.replace(Canary.NAME, "<NAME>").replace(Canary.ID_NUMBER, "<ID_NUMBER>");
+    for (Map.Entry<String, String> needle : NEEDLES.entrySet()) {
+      piece = piece.replace(needle.getKey(), "<" + needle.getValue() + ">");
+    }
+    return piece;
   }
 
   /** Fails naming where a canary was found; prints what was scanned when clean. */

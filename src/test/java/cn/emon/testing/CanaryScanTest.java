@@ -35,6 +35,15 @@ class CanaryScanTest {
   }
 
   @Test
+  void findsTheValuesRenderedAsHexBytes() {
+    String hex = java.util.HexFormat.of().formatHex(("{\"employer\":\"" + Canary.NAME + "\"}")
+        .getBytes(StandardCharsets.UTF_8)).toUpperCase(java.util.Locale.ROOT);
+    assertThatThrownBy(() -> CanaryScan.create().text("log", "Batch entry 0 values ('\\x" + hex + "'::bytea)")
+        .assertClean())
+        .hasMessageContaining("log: the name in hex");
+  }
+
+  @Test
   void passesCleanText(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("server.log");
     Files.writeString(log, "household 522701-1 event t-1 accepted\n", StandardCharsets.UTF_8);
