@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.emon.testing.ApiClient;
 import cn.emon.testing.ApiClient.Response;
+import cn.emon.testing.Canary;
 import cn.emon.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
 
-  static final String NAME = "王小明";
-  static final String ID_NUMBER = "522701199001011234";
+  static final String NAME = Canary.NAME;
+  static final String ID_NUMBER = Canary.ID_NUMBER;
   static final String INGEST = "dev-ingest-token";
 
   TestServer server;

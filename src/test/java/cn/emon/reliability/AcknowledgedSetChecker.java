@@ -3,6 +3,7 @@ package cn.emon.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.emon.testing.ApiClient;
+import cn.emon.testing.Canary;
 import cn.emon.testing.Events;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * Posts events concurrently and records every event id answered 2xx (accepted or duplicate).
+ * The events carry the {@link Canary} values in every free-text or ignored field.
  * After the faults, {@link #verify} checks that each acknowledged id is in its household's
  * journal exactly once. Responses other than 2xx are tallied; a 5xx other than 503 fails.
  */
@@ -32,6 +34,7 @@ final class AcknowledgedSetChecker {
   private final AtomicBoolean running = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile Duration thinkTime = Duration.ZERO;
 
   /** @param clients which server to post to next (several in a cluster) */
   AcknowledgedSetChecker(Supplier<ApiClient> clients, String prefix) {
@@ -41,6 +44,16 @@ final class AcknowledgedSetChecker {
 
   /** Starts {@code workers} threads, each posting batches for its own households until stopped. */
   void start(int workers, int maxBatchesPerWorker) {
+    start(workers, maxBatchesPerWorker, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #start(int, int)}, each worker waiting {@code thinkTime} after each batch the server
+   * took: a steady load whose volume (and so the verification afterwards) grows with time only
+   * linearly, however fast the machine.
+   */
+  void start(int workers, int maxBatchesPerWorker, Duration thinkTime) {
+    this.thinkTime = thinkTime;
     running.set(true);
     for (int w = 0; w < workers; w++) {
       int worker = w;
@@ -62,9 +75,10 @@ final class AcknowledgedSetChecker {
       Map<String, String> idToHousehold = new HashMap<>();
       for (int i = 0; i < 10; i++) {
         String h = prefix + "-" + worker + "-" + batch + "-" + i;
-        String reg = Events.registered(h, "522701", false,
-            Events.member("m1", "ORDINARY", false) + "," + Events.member("m2", "WEAK", false));
-        String place = Events.placementStarted(h, "m1", "p1", Events.today());
+        // Personal-looking values wherever the server takes free text or ignores content: CanaryScan
+        // proves afterwards that none of them came out in logs, metrics, alerts or webhooks.
+        String reg = Canary.registered(h, "522701", Canary.member("m1", "ORDINARY"), Canary.member("m2", "WEAK"));
+        String place = Canary.placementStarted(h, "m1", "p1", Events.today());
         events.add(reg);
         events.add(place);
         idToHousehold.put(idOf(reg), h);
@@ -72,15 +86,17 @@ final class AcknowledgedSetChecker {
       }
       if (!post(events, idToHousehold)) {
         batch--; // like an integrator, post the same batch again until the server takes it
-        pause();
+        pause(Duration.ofMillis(200));
+      } else if (!thinkTime.isZero()) {
+        pause(thinkTime);
       }
     }
   }
 
-  /** A client's back-off between retries of a refused batch, not a synchronisation point. */
-  private static void pause() {
+  /** A client's back-off or think time between batches, not a synchronisation point. */
+  private static void pause(Duration time) {
     try {
-      Thread.sleep(200);
+      Thread.sleep(time.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -156,22 +172,53 @@ final class AcknowledgedSetChecker {
   }
 
   /** Every acknowledged id is in its household's stored history exactly once. */
-  void verify(ApiClient api) {
+  void verify(ApiClient api) throws InterruptedException {
+    verify(List.of(api));
+  }
+
+  /** As {@link #verify(ApiClient)}, the households spread over the servers, one thread for each. */
+  void verify(List<ApiClient> apis) throws InterruptedException {
     Map<String, List<String>> byHousehold = new HashMap<>();
     acknowledged.forEach((id, h) -> byHousehold.computeIfAbsent(h, k -> new ArrayList<>()).add(id));
-    byHousehold.forEach((h, ids) -> {
-      JsonNode events = api.get("/api/v1/households/" + h + "/events", "dev-read-token").json().get("events");
-      Map<String, Integer> seen = new HashMap<>();
-      events.forEach(e -> {
-        JsonNode meta = e.get("event").get("meta");
-        if (meta != null) {
-          seen.merge(meta.get("id").asText(), 1, Integer::sum);
-        }
+    if (apis.size() == 1) {
+      byHousehold.forEach((h, ids) -> verifyHousehold(apis.get(0), h, ids));
+      return;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(apis.size());
+    try {
+      List<java.util.concurrent.Future<?>> checks = new ArrayList<>();
+      AtomicInteger n = new AtomicInteger();
+      byHousehold.forEach((h, ids) -> {
+        ApiClient api = apis.get(n.getAndIncrement() % apis.size());
+        checks.add(pool.submit(() -> verifyHousehold(api, h, ids)));
       });
-      for (String id : ids) {
-        assertThat(seen.get(id)).as("acknowledged event " + id + " of " + h + " stored exactly once").isEqualTo(1);
+      for (java.util.concurrent.Future<?> check : checks) {
+        try {
+          check.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+        }
       }
-      assertThat(seen.values()).as("no event of " + h + " stored twice").allMatch(n -> n == 1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void verifyHousehold(ApiClient api, String h, List<String> ids) {
+    ApiClient.Response[] history = new ApiClient.Response[1];
+    cn.emon.testing.Await.until(Duration.ofSeconds(30), "history of " + h, () ->
+        (history[0] = api.get("/api/v1/households/" + h + "/events", "dev-read-token")).status() == 200);
+    JsonNode events = history[0].json().get("events");
+    Map<String, Integer> seen = new HashMap<>();
+    events.forEach(e -> {
+      JsonNode meta = e.get("event").get("meta");
+      if (meta != null) {
+        seen.merge(meta.get("id").asText(), 1, Integer::sum);
+      }
     });
+    for (String id : ids) {
+      assertThat(seen.get(id)).as("acknowledged event " + id + " of " + h + " stored exactly once").isEqualTo(1);
+    }
+    assertThat(seen.values()).as("no event of " + h + " stored twice").allMatch(n -> n == 1);
   }
 }

@@ -3,28 +3,37 @@ package cn.emon.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.emon.testing.Await;
+import cn.emon.testing.CanaryScan;
 import cn.emon.testing.ServerProcess;
 import cn.emon.testing.TestServer;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Fault: kill -9 of the server process during ingest, and during projection work. Must hold: every
- * event acknowledged with 2xx is stored exactly once and folded into the read model exactly once.
+ * event acknowledged with 2xx is stored exactly once and folded into the read model exactly once;
+ * every alert change reaches a subscribed webhook receiver at least once; the personal-looking
+ * values in the events appear in no log, metric, alert or webhook ({@link CanaryScan}).
  */
 class CrashRecoveryIT {
 
+  /** Settings of every fault test's server: fast reconciliation, no rate limit, webhooks to loopback. */
   static Map<String, String> settings(String db) {
-    return Map.of("emon.db.url", db, "emon.readmodel.reconcile-interval", "1s",
-        "emon.auth.rate-limit.per-second", "0", "pekko.coordinated-shutdown.exit-jvm", "on");
+    Map<String, String> s = new HashMap<>(WebhookCheck.settings());
+    s.putAll(Map.of("emon.db.url", db, "emon.readmodel.reconcile-interval", "1s",
+        "emon.auth.rate-limit.per-second", "0", "pekko.coordinated-shutdown.exit-jvm", "on"));
+    return s;
   }
 
   @Test
   void killDuringIngestLosesNothingAcknowledged() throws Exception {
     long started = System.nanoTime();
     String db = TestServer.createPostgresDatabase();
-    try (ServerProcess server = ServerProcess.start(settings(db))) {
+    try (ServerProcess server = ServerProcess.start(settings(db));
+        WebhookCheck webhooks = WebhookCheck.subscribe(server.client())) {
       AcknowledgedSetChecker checker = new AcknowledgedSetChecker(server::client, "kill-ingest");
       checker.start(4, 400);
       Await.until(Duration.ofSeconds(60), "some events acknowledged", () -> checker.progress() > 300);
@@ -36,8 +45,13 @@ class CrashRecoveryIT {
       checker.stop();
       checker.verify(server.client());
       ReadModelChecks.foldedExactlyOnce(server.client(), checker.households(), 0);
-      System.out.printf("kill -9 during ingest: %s, took %d s%n", checker.tally(),
-          Duration.ofNanos(System.nanoTime() - started).toSeconds());
+      String delivered = webhooks.verifyAtLeastOnce(server.client(), checker.households(), Duration.ofSeconds(120));
+      CanaryScan.create().stored(server.client(), checker.households().iterator().next())
+          .logs(List.of(server)).metrics(List.of(server)).alerts(server.client(), WebhookCheck.REGION)
+          .webhooks(webhooks.receiver()).assertClean();
+      System.out.printf("CrashRecoveryIT kill -9 during ingest (%d acknowledged before the kill): held: every"
+              + " acknowledged event stored once and folded once (%s); %s; no canary leak; took %d s%n",
+          atKill, checker.tally(), delivered, Duration.ofNanos(System.nanoTime() - started).toSeconds());
     } finally {
       TestServer.dropPostgresDatabase(db);
     }
@@ -57,7 +71,10 @@ class CrashRecoveryIT {
       server.restart();
       checker.verify(server.client());
       ReadModelChecks.foldedExactlyOnce(server.client(), checker.households(), 0);
-      System.out.printf("kill -9 during projection work: %s, took %d s%n", checker.tally(),
+      CanaryScan.create().stored(server.client(), checker.households().iterator().next())
+          .logs(List.of(server)).metrics(List.of(server)).alerts(server.client(), WebhookCheck.REGION).assertClean();
+      System.out.printf("CrashRecoveryIT kill -9 during projection work: held: every acknowledged event stored once"
+              + " and folded once (%s); no canary leak; took %d s%n", checker.tally(),
           Duration.ofNanos(System.nanoTime() - started).toSeconds());
     } finally {
       TestServer.dropPostgresDatabase(db);

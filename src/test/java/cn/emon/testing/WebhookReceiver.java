@@ -35,9 +35,9 @@ public final class WebhookReceiver implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  /** One request as received. */
+  /** One request as received; {@code headers} holds every request header as sent. */
   public record Received(String path, String id, String timestamp, String signature, byte[] body,
-      Instant at, long atNanos, int answered) {
+      Instant at, long atNanos, int answered, Map<String, List<String>> headers) {
 
     public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
@@ -156,10 +156,11 @@ public final class WebhookReceiver implements AutoCloseable {
     }
     Received pending = new Received(exchange.getRequestURI().getPath(),
         exchange.getRequestHeaders().getFirst("webhook-id"), exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-        exchange.getRequestHeaders().getFirst("webhook-signature"), body, Instant.now(), System.nanoTime(), 0);
+        exchange.getRequestHeaders().getFirst("webhook-signature"), body, Instant.now(), System.nanoTime(), 0,
+        Map.copyOf(exchange.getRequestHeaders()));
     Answer answer = script.apply(pending);
     received.add(new Received(pending.path(), pending.id(), pending.timestamp(), pending.signature(), body,
-        pending.at(), pending.atNanos(), answer.silent() ? -1 : answer.status()));
+        pending.at(), pending.atNanos(), answer.silent() ? -1 : answer.status(), pending.headers()));
     if (answer.silent()) {
       try {
         release.await(5, TimeUnit.MINUTES);
