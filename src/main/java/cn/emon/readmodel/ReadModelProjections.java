@@ -3,6 +3,9 @@ package cn.emon.readmodel;
 import cn.emon.db.HikariJdbcSession;
 import cn.emon.household.Household;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.HandlerRecoveryStrategy;
 import org.apache.pekko.projection.ProjectionId;
@@ -72,32 +76,81 @@ public final class ReadModelProjections {
               List<Fold> folds = new ArrayList<>();
               folds.add(new AlertTableFold());
               moreFolds.forEach(f -> folds.add(f.get()));
-              return new FoldAll(folds, listener);
+              return new FoldAll(tag, folds, listener);
             },
             system)
         .withGroup(settings.batchSize(), Duration.ofMillis(50))
         .withStatusObserver(new FailureObserver(listener));
   }
 
-  /** Applies every fold to the group in one connection and transaction, then tells the listener. */
-  private static final class FoldAll extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
+  /**
+   * Applies every fold to the group in one connection and transaction, then tells the listener.
+   * First it locks the slice's row in {@code readmodel_applied}, which must lie before the group,
+   * and moves it to the group's end: when a hand-over lets a slice run on two nodes at once, the
+   * instance that lags waits for the other's commit, finds the group applied and fails (the slice
+   * restarts from the stored offset), so nothing is folded twice.
+   */
+  static final class FoldAll extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
+    private final String slice;
     private final List<Fold> folds;
     private final ReadModelListener listener;
 
-    FoldAll(List<Fold> folds, ReadModelListener listener) {
+    FoldAll(String slice, List<Fold> folds, ReadModelListener listener) {
+      this.slice = slice;
       this.folds = folds;
       this.listener = listener;
     }
 
     @Override
     public void process(HikariJdbcSession session, List<EventEnvelope<Household.Event>> envelopes) throws Exception {
+      if (envelopes.isEmpty()) {
+        return;
+      }
       session.withConnection(c -> {
+        fence(c, offsetOf(envelopes.get(0)), offsetOf(envelopes.get(envelopes.size() - 1)));
         for (Fold fold : folds) {
           fold.apply(c, envelopes);
         }
         return null;
       });
       listener.applied(envelopes);
+    }
+
+    private static long offsetOf(EventEnvelope<Household.Event> envelope) {
+      return ((Sequence) envelope.offset()).value();
+    }
+
+    private void fence(Connection c, long first, long last) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT applied_through FROM readmodel_applied WHERE slice = ? FOR UPDATE")) {
+        ps.setString(1, slice);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && rs.getLong(1) >= first) {
+            throw new AlreadyApplied(slice, rs.getLong(1), first);
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE readmodel_applied SET applied_through = ? WHERE slice = ?")) {
+        ps.setLong(1, last);
+        ps.setString(2, slice);
+        if (ps.executeUpdate() == 1) {
+          return;
+        }
+      }
+      // The slice's first group; a concurrent first insert fails on the key and that instance restarts.
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO readmodel_applied (slice, applied_through) VALUES (?, ?)")) {
+        ps.setString(1, slice);
+        ps.setLong(2, last);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** Another instance of the slice has applied the group: this one restarts from the stored offset. */
+  static final class AlreadyApplied extends IllegalStateException {
+    AlreadyApplied(String slice, long stored, long first) {
+      super("slice " + slice + " has applied through offset " + stored + ", past this group's first offset "
+          + first + ": another instance applied it");
     }
   }
 
