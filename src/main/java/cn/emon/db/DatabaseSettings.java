@@ -47,6 +47,9 @@ public record DatabaseSettings(
       vendor = Vendor.POSTGRESQL;
       url = withParameter(url, "socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
       url = withParameter(url, "connectTimeout", "5");
+      // Without it pgjdbc puts the server's error detail ("Key (...)=(...)", batch parameters) into
+      // exception messages, and those reach the logs: stored values must not.
+      url = withParameter(url, "logServerErrorDetail", "false");
     } else if (url.isEmpty() || url.startsWith("jdbc:h2:")) {
       vendor = Vendor.H2;
       if (url.isEmpty()) {
