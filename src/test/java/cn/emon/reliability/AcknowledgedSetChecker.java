@@ -69,6 +69,9 @@ final class AcknowledgedSetChecker {
     }
   }
 
+  /** How long a refused batch is still retried after {@link #stop()}. */
+  private static final Duration RETRY_AFTER_STOP = Duration.ofSeconds(120);
+
   private void run(int worker, int maxBatches) {
     for (int batch = 0; batch < maxBatches && running.get(); batch++) {
       List<String> events = new ArrayList<>();
@@ -84,10 +87,20 @@ final class AcknowledgedSetChecker {
         idToHousehold.put(idOf(reg), h);
         idToHousehold.put(idOf(place), h);
       }
-      if (!post(events, idToHousehold)) {
-        batch--; // like an integrator, post the same batch again until the server takes it
+      // Like an integrator, post the same batch (the same event ids) again until the server takes
+      // it — also after stop(): a refused batch may have been stored, and only its retry says so.
+      long stoppedAt = 0;
+      while (!post(events, idToHousehold)) {
+        if (!running.get()) {
+          stoppedAt = stoppedAt == 0 ? System.nanoTime() : stoppedAt;
+          if (System.nanoTime() - stoppedAt > RETRY_AFTER_STOP.toNanos()) {
+            throw new AssertionError("a batch was still refused " + RETRY_AFTER_STOP.toSeconds()
+                + " s after the load stopped: " + tally());
+          }
+        }
         pause(Duration.ofMillis(200));
-      } else if (!thinkTime.isZero()) {
+      }
+      if (!thinkTime.isZero()) {
         pause(thinkTime);
       }
     }
