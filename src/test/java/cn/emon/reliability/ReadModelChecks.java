@@ -16,6 +16,9 @@ final class ReadModelChecks {
   private static final Pattern DIFFERENCE =
       Pattern.compile("emon_readmodel_reconciliation_difference\\{table=\"alerts\"} (\\S+)");
 
+  /** jdbc-read-journal.journal-sequence-retrieval: max-tries (240) × query-delay (250 ms). */
+  static final Duration GAP_WAIT = Duration.ofSeconds(60);
+
   private ReadModelChecks() {}
 
   /**
@@ -25,7 +28,9 @@ final class ReadModelChecks {
    */
   static void foldedExactlyOnce(ApiClient api, Set<String> households, int otherHouseholds) {
     try {
-      Await.until(Duration.ofSeconds(60), "stats count every acknowledged household once", () ->
+      // Writes lost in a crash leave gaps in the journal's ordering; the read journal waits for a gap
+      // max-tries × query-delay (60 s, persistence.conf) before it moves on, so allow more than that.
+      Await.until(GAP_WAIT.plusSeconds(60), "stats count every acknowledged household once", () ->
           households(api) == households.size() + otherHouseholds);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + ": " + diagnosis(api, households, otherHouseholds), e);
