@@ -188,7 +188,7 @@ projections_caught_up() {
   [ "$lag" = 0 ] || { log "projections did not catch up after $label"; failed=1; }
 }
 
-jfr_start() { [ "$profile" = 1 ] && jcmd "$server_pid" JFR.start name="$1" settings=profile filename="$work/$1.jfr" >/dev/null || true; }
+jfr_start() { [ "$profile" = 1 ] && jcmd "$server_pid" JFR.start name="$1" settings=default filename="$work/$1.jfr" >/dev/null || true; }
 jfr_stop() {
   if [ "$profile" = 1 ]; then
     jcmd "$server_pid" JFR.stop name="$1" >/dev/null || true

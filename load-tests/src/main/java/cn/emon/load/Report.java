@@ -110,6 +110,19 @@ final class Report {
             + f(d("batch_placement.request_p50_ms"), " ms") + ", 503 retries " + s("batch_placement.retries_503")
             + ", server CPU " + cpuPer("batch_placement", d("batch_placement.events")) + "/event",
         "≥ 50% of raw", verdict(plcRatio, 0.5, false), load("batch_placement"));
+    if (!Double.isNaN(d("memory_register.events_per_s"))) {
+      // The memory phase registers the rest of --households the same way, later in the run: the
+      // JIT is warm and no profiler records, so it is the steadier figure for new households.
+      double mem = d("memory_register.events_per_s");
+      double memRatio = mem * regRowsPerEvent / rawRows;
+      row("batched ingest, new households, later in the same run (the memory phase: " + s("memory_register.events")
+              + " more registrations, batches of " + s("batch_size") + ")",
+          f(mem, " events/s") + " = " + f(mem * regRowsPerEvent, " rows/s") + ", **" + f(100 * memRatio, "%")
+              + " of raw**; request p50 " + f(d("memory_register.request_p50_ms"), " ms") + ", 503 retries "
+              + s("memory_register.retries_503") + ", server CPU "
+              + cpuPer("memory_register", d("memory_register.events")) + "/event",
+          "≥ 50% of raw", verdict(memRatio, 0.5, false), load("memory_register"));
+    }
     for (String rate : s("rates").split(",")) {
       String k = "rate_" + rate.trim();
       boolean target = rate.trim().equals(s("target_rate"));
