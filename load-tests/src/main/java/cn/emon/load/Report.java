@@ -78,6 +78,18 @@ final class Report {
     return String.format(Locale.ROOT, "%.2f ms", 1000 * d(phase + ".server_cpu_s") / units);
   }
 
+  /** A batched-ingest phase: events/s, journal rows/s and their ratio to the raw limit. */
+  private void batchRow(String phase, String what, double rowsPerEvent, double rawRows) {
+    double events = d(phase + ".events_per_s");
+    double ratio = events * rowsPerEvent / rawRows;
+    row(what,
+        f(events, " events/s") + " = " + f(events * rowsPerEvent, " rows/s") + " (" + f(rowsPerEvent, "")
+            + " rows/event), **" + f(100 * ratio, "%") + " of raw**; request p50 "
+            + f(d(phase + ".request_p50_ms"), " ms") + ", 503 retries " + s(phase + ".retries_503")
+            + ", server CPU " + cpuPer(phase, d(phase + ".events")) + "/event",
+        "≥ 50% of raw", verdict(ratio, 0.5, false), load(phase));
+  }
+
   private void row(String what, String figure, String target, String met, String load) {
     rows.add(new String[] {what, figure, target, met, load});
   }
@@ -93,35 +105,16 @@ final class Report {
     row("raw limit: plain JDBC, journal + tag rows, batches of 100, 8 connections",
         f(rawRows, " rows/s") + " (" + s("raw.rows") + " rows copied from the server's journal)",
         "(reference)", "", load("raw"));
-    double reg = d("batch_register.events_per_s");
-    double regRatio = reg * regRowsPerEvent / rawRows;
-    row("batched ingest, new households (household.registered, batches of " + s("batch_size") + " over "
-            + s("batch_register.events") + " households)",
-        f(reg, " events/s") + " = " + f(reg * regRowsPerEvent, " rows/s") + " (" + f(regRowsPerEvent, "")
-            + " rows/event), **" + f(100 * regRatio, "%") + " of raw**; request p50 "
-            + f(d("batch_register.request_p50_ms"), " ms") + ", 503 retries " + s("batch_register.retries_503")
-            + ", server CPU " + cpuPer("batch_register", d("batch_register.events")) + "/event",
-        "≥ 50% of raw", verdict(regRatio, 0.5, false), load("batch_register"));
-    double plc = d("batch_placement.events_per_s");
-    double plcRatio = plc * plcRowsPerEvent / rawRows;
-    row("batched ingest, known households (placement.started, batches of " + s("batch_size") + ")",
-        f(plc, " events/s") + " = " + f(plc * plcRowsPerEvent, " rows/s") + " (" + f(plcRowsPerEvent, "")
-            + " rows/event), **" + f(100 * plcRatio, "%") + " of raw**; request p50 "
-            + f(d("batch_placement.request_p50_ms"), " ms") + ", 503 retries " + s("batch_placement.retries_503")
-            + ", server CPU " + cpuPer("batch_placement", d("batch_placement.events")) + "/event",
-        "≥ 50% of raw", verdict(plcRatio, 0.5, false), load("batch_placement"));
+    batchRow("batch_register", "batched ingest, new households (household.registered, batches of " + s("batch_size")
+        + " over " + s("batch_register.events") + " households)", regRowsPerEvent, rawRows);
+    batchRow("batch_placement", "batched ingest, known households (placement.started, batches of " + s("batch_size")
+        + ")", plcRowsPerEvent, rawRows);
     if (!Double.isNaN(d("memory_register.events_per_s"))) {
       // The memory phase registers the rest of --households the same way, later in the run: the
       // JIT is warm and no profiler records, so it is the steadier figure for new households.
-      double mem = d("memory_register.events_per_s");
-      double memRatio = mem * regRowsPerEvent / rawRows;
-      row("batched ingest, new households, later in the same run (the memory phase: " + s("memory_register.events")
-              + " more registrations, batches of " + s("batch_size") + ")",
-          f(mem, " events/s") + " = " + f(mem * regRowsPerEvent, " rows/s") + ", **" + f(100 * memRatio, "%")
-              + " of raw**; request p50 " + f(d("memory_register.request_p50_ms"), " ms") + ", 503 retries "
-              + s("memory_register.retries_503") + ", server CPU "
-              + cpuPer("memory_register", d("memory_register.events")) + "/event",
-          "≥ 50% of raw", verdict(memRatio, 0.5, false), load("memory_register"));
+      batchRow("memory_register", "batched ingest, new households, later in the same run (the memory phase: "
+          + s("memory_register.events") + " more registrations, batches of " + s("batch_size") + ")",
+          regRowsPerEvent, rawRows);
     }
     for (String rate : s("rates").split(",")) {
       String k = "rate_" + rate.trim();
