@@ -121,26 +121,24 @@ public final class ReadModelProjections {
     }
 
     private void fence(Connection c, long first, long last) throws SQLException {
+      boolean known;
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT applied_through FROM readmodel_applied WHERE slice = ? FOR UPDATE")) {
         ps.setString(1, slice);
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && rs.getLong(1) >= first) {
+          known = rs.next();
+          if (known && rs.getLong(1) >= first) {
             throw new AlreadyApplied(slice, rs.getLong(1), first);
           }
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE readmodel_applied SET applied_through = ? WHERE slice = ?")) {
+      // A slice's first group inserts its row; a concurrent first insert fails on the key and that
+      // instance restarts.
+      try (PreparedStatement ps = c.prepareStatement(known
+          ? "UPDATE readmodel_applied SET applied_through = ? WHERE slice = ?"
+          : "INSERT INTO readmodel_applied (applied_through, slice) VALUES (?, ?)")) {
         ps.setLong(1, last);
         ps.setString(2, slice);
-        if (ps.executeUpdate() == 1) {
-          return;
-        }
-      }
-      // The slice's first group; a concurrent first insert fails on the key and that instance restarts.
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO readmodel_applied (slice, applied_through) VALUES (?, ?)")) {
-        ps.setString(1, slice);
-        ps.setLong(2, last);
         ps.executeUpdate();
       }
     }
