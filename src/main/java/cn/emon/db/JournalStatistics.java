@@ -7,14 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,25 +35,9 @@ public final class JournalStatistics {
     this.dataSource = dataSource;
   }
 
-  /** Checks every {@code interval} on the blocking dispatcher, on this node. */
+  /** Checks every {@code interval}, on this node. */
   public static void start(ActorSystem<?> system, JournalStatistics statistics, Duration interval) {
-    Behavior<Object> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      Executor jdbc = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"));
-      timers.startTimerWithFixedDelay("refresh", interval, interval);
-      return Behaviors.receiveMessage(msg -> {
-        CompletableFuture.runAsync(statistics::refreshQuietly, jdbc);
-        return Behaviors.same();
-      });
-    }));
-    system.systemActorOf(behavior, "journal-statistics", Props.empty());
-  }
-
-  void refreshQuietly() {
-    try {
-      refresh();
-    } catch (Exception e) {
-      log.warn("Journal statistics could not be refreshed: {}", e.getClass().getSimpleName());
-    }
+    PeriodicJdbcTask.start(system, "journal-statistics", "Journal statistics", interval, statistics::refresh);
   }
 
   /** Analyzes the journal tables that changed enough since their last analyze; returns how many. */

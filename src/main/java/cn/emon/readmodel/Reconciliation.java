@@ -1,5 +1,6 @@
 package cn.emon.readmodel;
 
+import cn.emon.db.PeriodicJdbcTask;
 import cn.emon.household.Household;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -7,13 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,29 +41,10 @@ public final class Reconciliation {
     this.difference.labelValues("alerts").set(0);
   }
 
-  /** Runs {@link #check()} every interval on the blocking dispatcher, on this node. */
-  public static Behavior<Void> schedule(Reconciliation reconciliation, java.time.Duration interval) {
-    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
-      Executor jdbc = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"));
-      timers.startTimerWithFixedDelay("check", interval, interval);
-      return Behaviors.receiveMessage(msg -> {
-        CompletableFuture.runAsync(reconciliation::checkQuietly, jdbc);
-        return Behaviors.same();
-      });
-    })).narrow();
-  }
-
+  /** Runs {@link #check()} every interval, on this node. */
   public static void start(ActorSystem<?> system, Reconciliation reconciliation, java.time.Duration interval) {
-    system.systemActorOf(schedule(reconciliation, interval), "readmodel-reconciliation",
-        org.apache.pekko.actor.typed.Props.empty());
-  }
-
-  void checkQuietly() {
-    try {
-      check();
-    } catch (Exception e) {
-      log.warn("Read-model reconciliation could not run: {}", e.getClass().getSimpleName());
-    }
+    PeriodicJdbcTask.start(system, "readmodel-reconciliation", "Read-model reconciliation", interval,
+        reconciliation::check);
   }
 
   /**
