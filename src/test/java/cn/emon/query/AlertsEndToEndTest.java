@@ -169,13 +169,8 @@ class AlertsEndToEndTest {
     Await.until(VISIBLE, "7 alerts in county 522702", () ->
         api.get("/api/v1/alerts?region=522702&limit=1000", READ).json().get("alerts").size() >= 7);
     List<String> seen = new ArrayList<>();
-    String cursor = null;
-    do {
-      JsonNode page = api.get("/api/v1/alerts?region=522702&type=ZERO_EMPLOYMENT&status=open&limit=3"
-          + (cursor == null ? "" : "&cursor=" + cursor), READ).json();
-      page.get("alerts").forEach(a -> seen.add(a.get("raisedAt").asText() + "|" + a.get("alertId").asText()));
-      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-    } while (cursor != null);
+    api.alertPages("region=522702&type=ZERO_EMPLOYMENT&status=open&limit=3", READ).forEach(page ->
+        page.json().get("alerts").forEach(a -> seen.add(a.get("raisedAt").asText() + "|" + a.get("alertId").asText())));
     assertThat(seen).hasSize(7).doesNotHaveDuplicates();
     List<String> sorted = new ArrayList<>(seen);
     sorted.sort(java.util.Comparator.reverseOrder());
@@ -246,17 +241,12 @@ class AlertsEndToEndTest {
 
   Set<String> tableAlerts(String prefix, String status) {
     Set<String> ids = new HashSet<>();
-    String cursor = null;
-    do {
-      JsonNode page = api.get("/api/v1/alerts?region=522703&limit=1000" + (status == null ? "" : "&status=" + status)
-          + (cursor == null ? "" : "&cursor=" + cursor), READ).json();
-      page.get("alerts").forEach(a -> {
-        if (a.get("householdId").asText().startsWith(prefix)) {
-          ids.add(a.get("alertId").asText());
-        }
-      });
-      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-    } while (cursor != null);
+    api.alertPages("region=522703&limit=1000" + (status == null ? "" : "&status=" + status), READ).forEach(page ->
+        page.json().get("alerts").forEach(a -> {
+          if (a.get("householdId").asText().startsWith(prefix)) {
+            ids.add(a.get("alertId").asText());
+          }
+        }));
     return ids;
   }
 }

@@ -6,6 +6,7 @@ import cn.emon.testing.Await;
 import cn.emon.testing.CanaryScan;
 import cn.emon.testing.ServerProcess;
 import cn.emon.testing.TestServer;
+import cn.emon.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ class CrashRecoveryIT {
 
   /** Settings of every fault test's server: fast reconciliation, no rate limit, webhooks to loopback. */
   static Map<String, String> settings(String db) {
-    Map<String, String> s = new HashMap<>(WebhookCheck.settings());
+    Map<String, String> s = new HashMap<>(WebhookReceiver.serverSettings());
     s.putAll(Map.of("emon.db.url", db, "emon.readmodel.reconcile-interval", "1s",
         "emon.auth.rate-limit.per-second", "0", "pekko.coordinated-shutdown.exit-jvm", "on"));
     return s;

@@ -8,13 +8,10 @@ import cn.emon.testing.WebhookReceiver;
 import cn.emon.testing.WebhookReceiver.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,19 +26,6 @@ final class WebhookCheck implements AutoCloseable {
 
   private static final String ADMIN = "dev-admin-token";
   static final String REGION = "522701";
-
-  /** Server settings: loopback receivers allowed, retries within seconds, a short poll. */
-  static Map<String, String> settings() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("emon.webhooks.allow-targets.0", "127.0.0.1/32");
-    String[] schedule = {"0s", "1s", "2s", "3s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s",
-        "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s"};
-    for (int i = 0; i < schedule.length; i++) {
-      s.put("emon.webhooks.retry-schedule." + i, schedule[i]);
-    }
-    s.put("emon.webhooks.poll-interval", "200ms");
-    return s;
-  }
 
   private final WebhookReceiver receiver;
   private final String secret;
@@ -146,16 +130,8 @@ final class WebhookCheck implements AutoCloseable {
   /** Every alert of the region, all statuses, through the pages of the alerts API. */
   static List<JsonNode> alertsOf(ApiClient api) {
     List<JsonNode> all = new ArrayList<>();
-    String cursor = null;
-    do {
-      String path = "/api/v1/alerts?region=" + REGION + "&limit=1000"
-          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-      ApiClient.Response r = api.get(path, "dev-read-token");
-      assertThat(r.status()).as("GET " + path).isEqualTo(200);
-      JsonNode page = r.json();
-      page.get("alerts").forEach(all::add);
-      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-    } while (cursor != null);
+    api.alertPages("region=" + REGION + "&limit=1000", "dev-read-token")
+        .forEach(page -> page.json().get("alerts").forEach(all::add));
     return all;
   }
 

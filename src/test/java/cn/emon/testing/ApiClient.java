@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A real HTTP client against a test server. */
 public final class ApiClient {
@@ -71,6 +74,27 @@ public final class ApiClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Every page of {@code GET /api/v1/alerts?<query>}, following {@code nextCursor} to the end;
+   * each page must answer 200.
+   */
+  public List<Response> alertPages(String query, String token) {
+    List<Response> pages = new ArrayList<>();
+    String cursor = null;
+    do {
+      String path = "/api/v1/alerts?" + query
+          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      Response r = get(path, token);
+      if (r.status() != 200) {
+        throw new AssertionError("GET " + path + " answered " + r.status() + ": " + r.body());
+      }
+      pages.add(r);
+      JsonNode next = r.json().get("nextCursor");
+      cursor = next.isNull() ? null : next.asText();
+    } while (cursor != null);
+    return pages;
   }
 
   /** Posts events as a JSON array with the development ingest token. */

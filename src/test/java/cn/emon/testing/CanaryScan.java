@@ -2,12 +2,10 @@ package cn.emon.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,18 +89,11 @@ public final class CanaryScan {
   public CanaryScan alerts(ApiClient api, String region) {
     int alerts = 0;
     int pages = 0;
-    String cursor = null;
-    do {
-      String path = "/api/v1/alerts?region=" + region + "&limit=1000"
-          + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-      ApiClient.Response r = api.get(path, "dev-read-token");
-      assertThat(r.status()).as("GET " + path).isEqualTo(200);
+    for (ApiClient.Response page : api.alertPages("region=" + region + "&limit=1000", "dev-read-token")) {
       pages++;
-      text("GET /api/v1/alerts?region=" + region + " page " + pages, r.body());
-      JsonNode page = r.json();
-      alerts += page.get("alerts").size();
-      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-    } while (cursor != null);
+      text("GET /api/v1/alerts?region=" + region + " page " + pages, page.body());
+      alerts += page.json().get("alerts").size();
+    }
     scanned.add(alerts + " alerts in " + pages + " page(s)");
     return this;
   }

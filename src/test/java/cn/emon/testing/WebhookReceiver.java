@@ -99,6 +99,22 @@ public final class WebhookReceiver implements AutoCloseable {
     this.address = address;
   }
 
+  /**
+   * Settings for a server process whose webhooks go to receivers like this one: loopback targets
+   * allowed, retries within seconds (0, 1, 2, 3, then every 5 s), the outbox polled every 200 ms.
+   */
+  public static Map<String, String> serverSettings() {
+    Map<String, String> s = new java.util.LinkedHashMap<>();
+    s.put("emon.webhooks.allow-targets.0", "127.0.0.1/32");
+    String[] schedule = {"0s", "1s", "2s", "3s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s",
+        "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s"};
+    for (int i = 0; i < schedule.length; i++) {
+      s.put("emon.webhooks.retry-schedule." + i, schedule[i]);
+    }
+    s.put("emon.webhooks.poll-interval", "200ms");
+    return s;
+  }
+
   public static WebhookReceiver start() throws IOException {
     return start(InetAddress.getLoopbackAddress(), 0);
   }

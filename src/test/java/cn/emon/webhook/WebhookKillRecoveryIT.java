@@ -39,15 +39,8 @@ class WebhookKillRecoveryIT {
     ServerProcess.jar();
     String db = TestServer.createPostgresDatabase();
     int receiverPort = ServerProcess.freePort();
-    Map<String, String> props = new LinkedHashMap<>();
+    Map<String, String> props = new LinkedHashMap<>(WebhookReceiver.serverSettings());
     props.put("emon.db.url", db);
-    props.put("emon.webhooks.allow-targets.0", "127.0.0.1/32");
-    String[] schedule = {"0s", "1s", "2s", "3s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s",
-        "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s"};
-    for (int i = 0; i < schedule.length; i++) {
-      props.put("emon.webhooks.retry-schedule." + i, schedule[i]);
-    }
-    props.put("emon.webhooks.poll-interval", "200ms");
     try (ServerProcess server = ServerProcess.start(props);
         WebhookReceiver receiver = WebhookReceiver.start(java.net.InetAddress.getLoopbackAddress(), receiverPort)) {
       ApiClient api = server.client();
