@@ -57,11 +57,15 @@ public final class Reconciliation {
         String tag = Household.TAGS.get(slice);
         long upTo = committedOffset(c, tag);
         if (upTo > checkedUpTo[slice]) {
-          journalCount += count(c, "SELECT count(*) FROM event_journal j JOIN event_tag t ON t.event_id = j.ordering"
+          // Both counts of a range are taken before either is added: a query that fails between them
+          // (the database gone mid-check) must leave the range to be counted again whole.
+          long inJournal = count(c, "SELECT count(*) FROM event_journal j JOIN event_tag t ON t.event_id = j.ordering"
               + " WHERE t.tag = ? AND j.ordering > ? AND j.ordering <= ?"
               + " AND j.event_ser_manifest = '" + ALERT_RAISED_MANIFEST + "'", tag, checkedUpTo[slice], upTo);
-          tableCount += count(c, "SELECT count(*) FROM alerts a JOIN event_tag t ON t.event_id = a.raised_ordering"
+          long inTable = count(c, "SELECT count(*) FROM alerts a JOIN event_tag t ON t.event_id = a.raised_ordering"
               + " WHERE t.tag = ? AND a.raised_ordering > ? AND a.raised_ordering <= ?", tag, checkedUpTo[slice], upTo);
+          journalCount += inJournal;
+          tableCount += inTable;
           checkedUpTo[slice] = upTo;
         }
       }

@@ -1,0 +1,119 @@
+package cn.emon.readmodel;
+
+import static cn.emon.testing.Events.member;
+import static cn.emon.testing.Events.registered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.emon.testing.ApiClient;
+import cn.emon.testing.Await;
+import cn.emon.testing.TestServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fault: the database goes away in the middle of a reconciliation run — the journal's AlertRaised
+ * events of a range are counted, the alerts table's query fails. Must hold: the next run counts
+ * that range again whole, so the difference is 0 when nothing differs (a half-counted range left
+ * a permanent false difference after every database outage).
+ */
+class ReconciliationTest {
+
+  @Test
+  void aRunFailingBetweenTheTwoCountsLeavesNoFalseDifference() throws Exception {
+    try (TestServer server = TestServer.h2(Map.of())) {
+      ApiClient api = server.client();
+      for (int i = 0; i < 3; i++) {
+        // One labour-capable member without work: the registration raises an alert.
+        assertThat(api.ingest(registered("522701-recon" + i, "522701", false, member("m1", "ORDINARY", false)))
+            .status()).isEqualTo(200);
+      }
+      DataSource real = server.running().dependencies().dataSource();
+      Reconciliation healthy = new Reconciliation(real, new PrometheusRegistry());
+      Await.until(Duration.ofSeconds(30), "the read model holds the three alerts", () -> {
+        try {
+          return healthy.check() == 0 && healthy.journalAlerts() == 3;
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+
+      AtomicBoolean failTableCount = new AtomicBoolean(true);
+      Reconciliation reconciliation = new Reconciliation(failingOnce(real, failTableCount), new PrometheusRegistry());
+      assertThatThrownBy(reconciliation::check).isInstanceOf(SQLException.class);
+      assertThat(failTableCount).as("the table count was reached and failed").isFalse();
+
+      assertThat(reconciliation.check()).as("difference after the failed run").isZero();
+      assertThat(reconciliation.journalAlerts()).isEqualTo(3);
+    }
+  }
+
+  /** The real data source, except that the first count of the alerts table throws while {@code armed}. */
+  private static DataSource failingOnce(DataSource real, AtomicBoolean armed) {
+    return new DataSource() {
+      @Override
+      public Connection getConnection() throws SQLException {
+        Connection c = real.getConnection();
+        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+                  && sql.contains("FROM alerts") && armed.compareAndSet(true, false)) {
+                throw new SQLException("connection lost (injected)");
+              }
+              try {
+                return method.invoke(c, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+      }
+
+      @Override
+      public Connection getConnection(String user, String password) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public PrintWriter getLogWriter() {
+        return null;
+      }
+
+      @Override
+      public void setLogWriter(PrintWriter out) {}
+
+      @Override
+      public void setLoginTimeout(int seconds) {}
+
+      @Override
+      public int getLoginTimeout() {
+        return 0;
+      }
+
+      @Override
+      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+      }
+
+      @Override
+      public <T> T unwrap(Class<T> iface) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public boolean isWrapperFor(Class<?> iface) {
+        return false;
+      }
+    };
+  }
+}
