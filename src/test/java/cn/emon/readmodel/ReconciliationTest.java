@@ -9,16 +9,14 @@ import cn.emon.testing.ApiClient;
 import cn.emon.testing.Await;
 import cn.emon.testing.TestServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * a permanent false difference after every database outage).
  */
 class ReconciliationTest {
+
+  private static final ClassLoader LOADER = ReconciliationTest.class.getClassLoader();
 
   @Test
   void aRunFailingBetweenTheTwoCountsLeavesNoFalseDifference() throws Exception {
@@ -61,59 +61,25 @@ class ReconciliationTest {
 
   /** The real data source, except that the first count of the alerts table throws while {@code armed}. */
   private static DataSource failingOnce(DataSource real, AtomicBoolean armed) {
-    return new DataSource() {
-      @Override
-      public Connection getConnection() throws SQLException {
-        Connection c = real.getConnection();
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
-                  && sql.contains("FROM alerts") && armed.compareAndSet(true, false)) {
-                throw new SQLException("connection lost (injected)");
-              }
-              try {
-                return method.invoke(c, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return (DataSource) Proxy.newProxyInstance(LOADER, new Class<?>[] {DataSource.class}, (proxy, method, args) ->
+        method.getName().equals("getConnection") ? failingOnce(real.getConnection(), armed) : call(method, real, args));
+  }
+
+  private static Connection failingOnce(Connection real, AtomicBoolean armed) {
+    return (Connection) Proxy.newProxyInstance(LOADER, new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+      if (method.getName().equals("prepareStatement") && args[0] instanceof String sql && sql.contains("FROM alerts")
+          && armed.compareAndSet(true, false)) {
+        throw new SQLException("connection lost (injected)");
       }
+      return call(method, real, args);
+    });
+  }
 
-      @Override
-      public Connection getConnection(String user, String password) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter out) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
-      }
-    };
+  private static Object call(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }
