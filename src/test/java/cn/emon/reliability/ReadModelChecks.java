@@ -7,6 +7,7 @@ import cn.emon.testing.Await;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,10 +36,19 @@ final class ReadModelChecks {
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + ": " + diagnosis(api, households, otherHouseholds), e);
     }
-    Await.until(Duration.ofSeconds(60), "alerts reconcile with the journal", () -> {
-      Matcher m = DIFFERENCE.matcher(api.get("/metrics", null).body());
-      return m.find() && Double.parseDouble(m.group(1)) == 0.0;
-    });
+    AtomicReference<String> difference = new AtomicReference<>("not reported");
+    try {
+      Await.until(Duration.ofSeconds(60), "alerts reconcile with the journal", () -> {
+        Matcher m = DIFFERENCE.matcher(api.get("/metrics", null).body());
+        if (!m.find()) {
+          return false;
+        }
+        difference.set(m.group(1));
+        return Double.parseDouble(m.group(1)) == 0.0;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": emon_readmodel_reconciliation_difference " + difference.get(), e);
+    }
     assertThat(households(api)).isEqualTo(households.size() + otherHouseholds);
   }
 
