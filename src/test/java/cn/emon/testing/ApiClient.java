@@ -97,6 +97,17 @@ public final class ApiClient {
     return pages;
   }
 
+  /** The households the region statistics count in {@code county} (a 6-digit code). */
+  public long countyHouseholds(String county) {
+    Response r = get("/api/v1/stats/regions?level=county&parent=" + county.substring(0, 4), "dev-read-token");
+    for (JsonNode region : r.json().get("regions")) {
+      if (region.get("code").asText().equals(county)) {
+        return region.get("households").asLong();
+      }
+    }
+    return 0;
+  }
+
   /** Posts events as a JSON array with the development ingest token. */
   public Response ingest(String... events) {
     return post("/api/v1/events", "dev-ingest-token", "application/json", "[" + String.join(",", events) + "]");
