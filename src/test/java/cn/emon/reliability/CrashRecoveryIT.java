@@ -9,7 +9,6 @@ import cn.emon.testing.TestServer;
 import cn.emon.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +46,7 @@ class CrashRecoveryIT {
       checker.verify(server.client());
       ReadModelChecks.foldedExactlyOnce(server.client(), checker.households(), 0);
       String delivered = webhooks.verifyAtLeastOnce(server.client(), checker.households(), Duration.ofSeconds(120));
-      CanaryScan.create().stored(server.client(), checker.households().iterator().next())
-          .logs(List.of(server)).metrics(List.of(server)).alerts(server.client(), WebhookCheck.REGION)
+      CanaryScan.ofServer(server, checker.households().iterator().next(), WebhookCheck.REGION)
           .webhooks(webhooks.receiver()).assertClean();
       System.out.printf("CrashRecoveryIT kill -9 during ingest (%d acknowledged before the kill): held: every"
               + " acknowledged event stored once and folded once (%s); %s; no canary leak; took %d s%n",
@@ -72,8 +70,7 @@ class CrashRecoveryIT {
       server.restart();
       checker.verify(server.client());
       ReadModelChecks.foldedExactlyOnce(server.client(), checker.households(), 0);
-      CanaryScan.create().stored(server.client(), checker.households().iterator().next())
-          .logs(List.of(server)).metrics(List.of(server)).alerts(server.client(), WebhookCheck.REGION).assertClean();
+      CanaryScan.ofServer(server, checker.households().iterator().next(), WebhookCheck.REGION).assertClean();
       System.out.printf("CrashRecoveryIT kill -9 during projection work: held: every acknowledged event stored once"
               + " and folded once (%s); no canary leak; took %d s%n", checker.tally(),
           Duration.ofNanos(System.nanoTime() - started).toSeconds());

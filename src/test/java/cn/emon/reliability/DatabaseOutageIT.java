@@ -77,8 +77,7 @@ class DatabaseOutageIT {
       ReadModelChecks.foldedExactlyOnce(server.client(), checker.households(),
           server.client().get("/api/v1/households/pg-down-probe", "dev-read-token").status() == 200 ? 1 : 0);
       String delivered = webhooks.verifyAtLeastOnce(server.client(), checker.households(), Duration.ofSeconds(120));
-      CanaryScan.create().stored(server.client(), checker.households().iterator().next())
-          .logs(List.of(server)).metrics(List.of(server)).alerts(server.client(), WebhookCheck.REGION)
+      CanaryScan.ofServer(server, checker.households().iterator().next(), WebhookCheck.REGION)
           .webhooks(webhooks.receiver()).assertClean();
       System.out.printf("DatabaseOutageIT PostgreSQL stop -m immediate under load, restarted: held: 503 while down,"
               + " recovery by itself, every acknowledged event stored once and folded once (%s); %s; no canary leak;"
@@ -122,8 +121,7 @@ class DatabaseOutageIT {
         assertThat(rs.getInt(1)).as("connections held by the server after recovery").isLessThanOrEqualTo(8 + 8 + 2);
       }
       String delivered = webhooks.verifyAtLeastOnce(server.client(), checker.households(), Duration.ofSeconds(120));
-      CanaryScan.create().stored(server.client(), checker.households().iterator().next())
-          .logs(List.of(server)).metrics(List.of(server)).alerts(server.client(), WebhookCheck.REGION)
+      CanaryScan.ofServer(server, checker.households().iterator().next(), WebhookCheck.REGION)
           .webhooks(webhooks.receiver()).assertClean();
       System.out.printf("DatabaseOutageIT PostgreSQL frozen (SIGSTOP) 20 s under load: held: live throughout,"
               + " recovery by itself, no connections leaked, every acknowledged event stored once and folded once"

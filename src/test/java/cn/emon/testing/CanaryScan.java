@@ -37,6 +37,15 @@ public final class CanaryScan {
   }
 
   /**
+   * The scan of one server process: its log, its {@code /metrics} and every alert of
+   * {@code region}, after checking that {@code household}'s canary values were stored.
+   */
+  public static CanaryScan ofServer(ServerProcess server, String household, String region) {
+    return create().stored(server.client(), household).logs(List.of(server)).metrics(List.of(server))
+        .alerts(server.client(), region);
+  }
+
+  /**
    * The canaries reached the server: the household's read view (an authorised read of stored data,
    * where the employer is shown by design) holds them. Without this a clean scan could mean only
    * that nothing was sent.
