@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 
 /**
@@ -21,7 +20,7 @@ final class AlertTableFold implements ReadModelProjections.Fold {
   public void apply(Connection c, List<EventEnvelope<Household.Event>> envelopes) throws SQLException {
     RegionStatsFold stats = null;
     for (EventEnvelope<Household.Event> env : envelopes) {
-      apply(c, env.event(), ((Sequence) env.offset()).value(), env.timestamp());
+      apply(c, env.event(), ReadModelProjections.offsetOf(env), env.timestamp());
       if (stats == null) {
         stats = new RegionStatsFold(Household.sliceOf(env.event().householdId()));
       }

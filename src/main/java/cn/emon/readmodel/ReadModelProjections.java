@@ -83,6 +83,11 @@ public final class ReadModelProjections {
         .withStatusObserver(new FailureObserver(listener));
   }
 
+  /** The journal ordering of an event of the read journal (its offset). */
+  static long offsetOf(EventEnvelope<Household.Event> envelope) {
+    return ((Sequence) envelope.offset()).value();
+  }
+
   /**
    * Applies every fold to the group in one connection and transaction, then tells the listener.
    * First it locks the slice's row in {@code readmodel_applied}, which must lie before the group,
@@ -116,9 +121,6 @@ public final class ReadModelProjections {
       listener.applied(envelopes);
     }
 
-    private static long offsetOf(EventEnvelope<Household.Event> envelope) {
-      return ((Sequence) envelope.offset()).value();
-    }
 
     private void fence(Connection c, long first, long last) throws SQLException {
       boolean known;
