@@ -12,6 +12,9 @@ import cn.emon.testing.ApiClient.Response;
 import cn.emon.testing.Events;
 import cn.emon.testing.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -177,13 +180,13 @@ abstract class IngestApiContract {
   }
 
   /** Sends a request's head declaring a body of {@code length} bytes, none of it; the answer's head and body. */
-  String[] headOnly(String requestLine, String contentType, long length) throws java.io.IOException {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+  String[] headOnly(String requestLine, String contentType, long length) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(15_000);
       socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + INGEST
           + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + length + "\r\nConnection: close\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int end = answer.indexOf("\r\n\r\n");
       assertThat(end).as(answer).isPositive();
       return new String[] {answer.substring(0, end), answer.substring(end + 4)};

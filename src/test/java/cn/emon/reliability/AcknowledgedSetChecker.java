@@ -193,10 +193,6 @@ final class AcknowledgedSetChecker {
   void verify(List<ApiClient> apis) throws InterruptedException {
     Map<String, List<String>> byHousehold = new HashMap<>();
     acknowledged.forEach((id, h) -> byHousehold.computeIfAbsent(h, k -> new ArrayList<>()).add(id));
-    if (apis.size() == 1) {
-      byHousehold.forEach((h, ids) -> verifyHousehold(apis.get(0), h, ids));
-      return;
-    }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(apis.size());
     try {
       List<java.util.concurrent.Future<?>> checks = new ArrayList<>();

@@ -70,10 +70,10 @@ final class WebhookCheck implements AutoCloseable {
       for (JsonNode a : alerts.get(h)) {
         String id = a.get("alertId").asText();
         expected.add("alert.raised " + id);
-        if (!a.path("acknowledgedAt").isNull() && !a.path("acknowledgedAt").isMissingNode()) {
+        if (a.hasNonNull("acknowledgedAt")) {
           expected.add("alert.acknowledged " + id);
         }
-        if (!a.path("resolvedAt").isNull() && !a.path("resolvedAt").isMissingNode()) {
+        if (a.hasNonNull("resolvedAt")) {
           expected.add("alert.resolved " + id);
         }
       }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,10 +107,10 @@ public final class WebhookReceiver implements AutoCloseable {
   public static Map<String, String> serverSettings() {
     Map<String, String> s = new java.util.LinkedHashMap<>();
     s.put("emon.webhooks.allow-targets.0", "127.0.0.1/32");
-    String[] schedule = {"0s", "1s", "2s", "3s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s",
-        "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s", "5s"};
-    for (int i = 0; i < schedule.length; i++) {
-      s.put("emon.webhooks.retry-schedule." + i, schedule[i]);
+    List<String> schedule = new ArrayList<>(List.of("0s", "1s", "2s", "3s"));
+    schedule.addAll(Collections.nCopies(26, "5s"));
+    for (int i = 0; i < schedule.size(); i++) {
+      s.put("emon.webhooks.retry-schedule." + i, schedule.get(i));
     }
     s.put("emon.webhooks.poll-interval", "200ms");
     return s;
