@@ -13,6 +13,7 @@ import cn.emon.alerting.Placement;
 import cn.emon.alerting.RuleSettings;
 import cn.emon.alerting.Severity;
 import cn.emon.alerting.WorkScope;
+import cn.emon.testing.MutableClock;
 import cn.emon.household.Household.AckResult;
 import cn.emon.household.Household.AcknowledgeAlert;
 import cn.emon.household.Household.AlertAcknowledged;
@@ -1054,39 +1055,5 @@ class HouseholdEntityTest {
 
   private static LocalDate date(String s) {
     return s == null ? null : LocalDate.parse(s);
-  }
-
-  /** A clock the test moves by hand; the entity reads it, nothing else does. */
-  static final class MutableClock extends Clock {
-    private volatile Instant instant;
-    private final ZoneId zone;
-
-    MutableClock(Instant instant) {
-      this(instant, ZoneOffset.UTC);
-    }
-
-    private MutableClock(Instant instant, ZoneId zone) {
-      this.instant = instant;
-      this.zone = zone;
-    }
-
-    void set(Instant to) {
-      instant = to;
-    }
-
-    @Override
-    public Instant instant() {
-      return instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return zone;
-    }
-
-    @Override
-    public Clock withZone(ZoneId z) {
-      return new MutableClock(instant, z);
-    }
   }
 }

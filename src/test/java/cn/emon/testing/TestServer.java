@@ -30,10 +30,12 @@ public final class TestServer implements AutoCloseable {
   public static final String READ_11 = "test-read-11";
 
   private final Map<String, Object> settings;
+  private final Clock clock;
   private Main.Running running;
 
-  private TestServer(Map<String, Object> settings) {
+  private TestServer(Map<String, Object> settings, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** The PostgreSQL admin URL for tests, e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres. */
@@ -57,16 +59,40 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer h2(Map<String, Object> overrides) throws Exception {
+    return h2(overrides, Clock.systemUTC());
+  }
+
+  /** On embedded H2, with the features reading {@code clock} (a {@link MutableClock} moves them). */
+  public static TestServer h2(Map<String, Object> overrides, Clock clock) throws Exception {
+    return new TestServer(h2Settings(overrides), clock).start();
+  }
+
+  /** The settings of an H2 server in a fresh temporary folder. */
+  public static Map<String, Object> h2Settings(Map<String, Object> overrides) throws java.io.IOException {
     Path dir = Files.createTempDirectory("emon-h2");
     Map<String, Object> s = base(overrides);
     s.put("emon.db.url", "jdbc:h2:file:" + dir.resolve("emon") + ";DATABASE_TO_UPPER=false");
-    return new TestServer(s).start();
+    return s;
   }
 
   public static TestServer postgres(Map<String, Object> overrides) throws Exception {
+    return postgres(overrides, Clock.systemUTC());
+  }
+
+  public static TestServer postgres(Map<String, Object> overrides, Clock clock) throws Exception {
+    return new TestServer(postgresSettings(overrides), clock).start();
+  }
+
+  /** The settings of a server on a fresh PostgreSQL database. */
+  public static Map<String, Object> postgresSettings(Map<String, Object> overrides) throws java.sql.SQLException {
     Map<String, Object> s = base(overrides);
     s.put("emon.db.url", createPostgresDatabase());
-    return new TestServer(s).start();
+    return s;
+  }
+
+  /** A server on the database {@code settings} name, not started; see {@link #start()}. */
+  public static TestServer of(Map<String, Object> settings, Clock clock) {
+    return new TestServer(settings, clock);
   }
 
   /**
@@ -127,7 +153,7 @@ public final class TestServer implements AutoCloseable {
   /** Starts (or starts again) against the same database. */
   public TestServer start() throws Exception {
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
-    running = Main.start(config, Clock.systemUTC()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    running = Main.start(config, clock).toCompletableFuture().get(60, TimeUnit.SECONDS);
     Await.until(Duration.ofSeconds(30), "server ready", () -> client().get("/health/ready", null).status() == 200);
     return this;
   }
