@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Fault: kill -9 of the server process during ingest, and during projection work. Must hold: every
@@ -28,10 +30,22 @@ class CrashRecoveryIT {
     return s;
   }
 
-  @Test
-  void killDuringIngestLosesNothingAcknowledged() throws Exception {
+  /**
+   * A fresh database of the kind named: {@code postgres} on the test server, {@code h2} an embedded
+   * file database in a new temporary folder (the embedded default's engine and settings).
+   */
+  static String database(String kind) throws Exception {
+    return kind.equals("h2")
+        ? "jdbc:h2:file:" + java.nio.file.Files.createTempDirectory("emon-h2-crash").resolve("emon") + ";DATABASE_TO_UPPER=false"
+        : TestServer.createPostgresDatabase();
+  }
+
+  /** On the embedded default as on PostgreSQL: a 2xx means stored on both. */
+  @ParameterizedTest(name = "on {0}")
+  @ValueSource(strings = {"postgres", "h2"})
+  void killDuringIngestLosesNothingAcknowledged(String kind) throws Exception {
     long started = System.nanoTime();
-    String db = TestServer.createPostgresDatabase();
+    String db = database(kind);
     try (ServerProcess server = ServerProcess.start(settings(db));
         WebhookCheck webhooks = WebhookCheck.subscribe(server.client())) {
       AcknowledgedSetChecker checker = new AcknowledgedSetChecker(server::client, "kill-ingest");
@@ -48,9 +62,9 @@ class CrashRecoveryIT {
       String delivered = webhooks.verifyAtLeastOnce(server.client(), checker.households(), Duration.ofSeconds(120));
       CanaryScan.ofServer(server, checker.households().iterator().next(), WebhookCheck.REGION)
           .webhooks(webhooks.receiver()).assertClean();
-      System.out.printf("CrashRecoveryIT kill -9 during ingest (%d acknowledged before the kill): held: every"
+      System.out.printf("CrashRecoveryIT kill -9 during ingest on %s (%d acknowledged before the kill): held: every"
               + " acknowledged event stored once and folded once (%s); %s; no canary leak; took %d s%n",
-          atKill, checker.tally(), delivered, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+          kind, atKill, checker.tally(), delivered, Duration.ofNanos(System.nanoTime() - started).toSeconds());
     } finally {
       TestServer.dropPostgresDatabase(db);
     }
