@@ -1,6 +1,7 @@
 package cn.emon.household;
 
 import cn.emon.CborSerializable;
+import cn.emon.ErrorCode;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import cn.emon.alerting.AlertKey;
@@ -96,19 +97,26 @@ public final class Household
 
   // ----------------------------------------------------------------------------------- replies
 
-  /** Outcome of a {@link RecordEvent}. {@code error} is set for rejections only. */
-  public record RecordResult(Outcome outcome, String error, boolean forbidden) implements CborSerializable {
-    public static final RecordResult ACCEPTED = new RecordResult(Outcome.ACCEPTED, null, false);
-    public static final RecordResult DUPLICATE = new RecordResult(Outcome.DUPLICATE, null, false);
+  /**
+   * Outcome of a {@link RecordEvent}. {@code code} and {@code error} (naming the field) are set for
+   * rejections only; {@link ErrorCode#REGION_FORBIDDEN} when the household lies outside the caller's
+   * regions.
+   */
+  public record RecordResult(Outcome outcome, ErrorCode code, String error) implements CborSerializable {
+    public static final RecordResult ACCEPTED = new RecordResult(Outcome.ACCEPTED, null, null);
+    public static final RecordResult DUPLICATE = new RecordResult(Outcome.DUPLICATE, null, null);
 
-    public static RecordResult rejected(String error) {
-      return new RecordResult(Outcome.REJECTED, error, false);
+    public static RecordResult rejected(Rejection rejection) {
+      return new RecordResult(Outcome.REJECTED, rejection.code(), rejection.error());
     }
 
-    public static RecordResult forbidden(String error) {
-      return new RecordResult(Outcome.REJECTED, error, true);
+    public boolean forbidden() {
+      return code == ErrorCode.REGION_FORBIDDEN;
     }
   }
+
+  /** Why an event is not stored: a stable code and a message naming the field. */
+  public record Rejection(ErrorCode code, String error) {}
 
   /** accepted (stored), duplicate (seen before, nothing changed) or rejected (not stored). */
   public enum Outcome { ACCEPTED, DUPLICATE, REJECTED }
@@ -340,14 +348,14 @@ public final class Household
     DomainEvent event = cmd.event();
     // Scope first: a caller outside the household's regions learns nothing, not even whether an
     // event id was seen.
-    Optional<String> outOfScope = state.outsideScope(event, cmd.regionScope());
+    Optional<Rejection> outOfScope = state.outsideScope(event, cmd.regionScope());
     if (outOfScope.isPresent()) {
-      return Effect().reply(cmd.replyTo(), RecordResult.forbidden(outOfScope.get()));
+      return Effect().reply(cmd.replyTo(), RecordResult.rejected(outOfScope.get()));
     }
     if (state.recentIds().contains(event.meta().dedupeKey())) {
       return Effect().reply(cmd.replyTo(), RecordResult.DUPLICATE);
     }
-    Optional<String> problem = state.problemWith(event);
+    Optional<Rejection> problem = state.problemWith(event);
     if (problem.isPresent()) {
       return Effect().reply(cmd.replyTo(), RecordResult.rejected(problem.get()));
     }

@@ -1,6 +1,8 @@
 package cn.emon.household;
 
 import cn.emon.CborSerializable;
+import cn.emon.ErrorCode;
+import cn.emon.household.Household.Rejection;
 import cn.emon.alerting.HouseholdFacts;
 import cn.emon.alerting.Member;
 import cn.emon.alerting.Placement;
@@ -91,17 +93,21 @@ public record HouseholdState(
   }
 
   /** A reason the caller may not post this event, or empty. An empty scope allows every region. */
-  Optional<String> outsideScope(DomainEvent event, List<String> scope) {
+  Optional<Rejection> outsideScope(DomainEvent event, List<String> scope) {
     if (scope.isEmpty()) {
       return Optional.empty();
     }
     if (regionCode != null && !inScope(regionCode, scope)) {
-      return Optional.of("subject: household is outside the token's regions");
+      return reject(ErrorCode.REGION_FORBIDDEN, "subject: household is outside the token's regions");
     }
     if (event instanceof HouseholdRegistered r && !inScope(r.regionCode(), scope)) {
-      return Optional.of("data.regionCode: outside the token's regions");
+      return reject(ErrorCode.REGION_FORBIDDEN, "data.regionCode: outside the token's regions");
     }
     return Optional.empty();
+  }
+
+  private static Optional<Rejection> reject(ErrorCode code, String error) {
+    return Optional.of(new Rejection(code, error));
   }
 
   static boolean inScope(String region, List<String> scope) {
@@ -109,23 +115,23 @@ public record HouseholdState(
   }
 
   /** Why this event cannot be applied to this state, naming the field, or empty. */
-  Optional<String> problemWith(DomainEvent event) {
+  Optional<Rejection> problemWith(DomainEvent event) {
     if (event instanceof HouseholdRegistered) {
       return Optional.empty();
     }
     if (!isRegistered()) {
-      return Optional.of("subject: household is not registered");
+      return reject(ErrorCode.HOUSEHOLD_UNKNOWN, "subject: household is not registered");
     }
     if (event instanceof MemberUpdated e) {
       if (!members.containsKey(e.memberId()) && e.laborCapacity() == null) {
-        return Optional.of("data.laborCapacity: required when adding a member");
+        return reject(ErrorCode.FIELD_MISSING, "data.laborCapacity: required when adding a member");
       }
     } else if (event instanceof MemberRemoved e) {
       return knownMember(e.memberId());
     } else if (event instanceof PlacementStarted e) {
       Placement existing = placements.get(e.placementId());
       if (existing != null && !existing.memberId().equals(e.memberId())) {
-        return Optional.of("data.placementId: belongs to another member");
+        return reject(ErrorCode.FIELD_INVALID, "data.placementId: belongs to another member");
       }
       return knownMember(e.memberId());
     } else if (event instanceof PlacementVerified e) {
@@ -140,14 +146,14 @@ public record HouseholdState(
     return Optional.empty();
   }
 
-  private Optional<String> knownMember(String memberId) {
+  private Optional<Rejection> knownMember(String memberId) {
     return members.containsKey(memberId) ? Optional.empty()
-        : Optional.of("data.memberId: unknown member of this household");
+        : reject(ErrorCode.FIELD_INVALID, "data.memberId: unknown member of this household");
   }
 
-  private Optional<String> knownPlacement(String placementId) {
+  private Optional<Rejection> knownPlacement(String placementId) {
     return placements.containsKey(placementId) ? Optional.empty()
-        : Optional.of("data.placementId: unknown placement of this household");
+        : reject(ErrorCode.FIELD_INVALID, "data.placementId: unknown placement of this household");
   }
 
   // ------------------------------------------------------------------------------ transitions

@@ -1,5 +1,6 @@
 package cn.emon.ingest;
 
+import cn.emon.ErrorCode;
 import cn.emon.alerting.Channel;
 import cn.emon.alerting.EndReason;
 import cn.emon.alerting.LaborCapacity;
@@ -41,14 +42,21 @@ public final class CloudEventDecoder {
 
   /** Thrown inside decoding to reject the event; the message names the field. */
   static final class Invalid extends RuntimeException {
+    final ErrorCode code;
+
     Invalid(String message) {
+      this(ErrorCode.FIELD_INVALID, message);
+    }
+
+    Invalid(ErrorCode code, String message) {
       super(message, null, false, false);
+      this.code = code;
     }
   }
 
   public Decoded decode(JsonNode node, Instant now) {
     if (!node.isObject()) {
-      return Decoded.rejected(null, null, "event: must be a JSON object");
+      return Decoded.rejected(null, null, ErrorCode.FIELD_INVALID, "event: must be a JSON object");
     }
     String id = node.path("id").isTextual() ? node.get("id").asText() : null;
     String type = node.path("type").isTextual() ? node.get("type").asText() : null;
@@ -56,7 +64,7 @@ public final class CloudEventDecoder {
       return Decoded.ok(decodeObject(node, now));
     } catch (Invalid e) {
       return Decoded.rejected(id != null && id.length() <= 256 ? id : null,
-          type != null && type.length() <= 64 ? type : null, e.getMessage());
+          type != null && type.length() <= 64 ? type : null, e.code, e.getMessage());
     }
   }
 
@@ -71,7 +79,7 @@ public final class CloudEventDecoder {
     String subject = id(e, "subject", true);
     Instant time = instant(e, "time");
     if (time.isAfter(now.plus(maxClockSkew))) {
-      throw new Invalid("time: lies in the future");
+      throw new Invalid(ErrorCode.TIME_IN_FUTURE, "time: lies in the future");
     }
     JsonNode dataContentType = e.get("datacontenttype");
     if (dataContentType != null && !(dataContentType.isTextual()
@@ -80,7 +88,8 @@ public final class CloudEventDecoder {
     }
     JsonNode data = e.get("data");
     if (data == null || !data.isObject()) {
-      throw new Invalid("data: required, must be a JSON object");
+      throw new Invalid(data == null || data.isNull() ? ErrorCode.FIELD_MISSING : ErrorCode.FIELD_INVALID,
+          "data: required, must be a JSON object");
     }
     EventMeta meta = new EventMeta(source, id, type, time, null);
     Fields d = new Fields(data);
@@ -121,7 +130,7 @@ public final class CloudEventDecoder {
       case "helper.assigned" -> new Household.HelperAssigned(subject, meta,
           d.id("helperId", true), d.text("helperName", false));
       case "household.closed" -> new Household.HouseholdClosed(subject, meta, d.text("reason", true));
-      default -> throw new Invalid("type: unknown event type; expected one of " + String.join(", ", TYPES));
+      default -> throw new Invalid(ErrorCode.UNKNOWN_TYPE, "type: unknown event type; expected one of " + String.join(", ", TYPES));
     };
   }
 
@@ -140,7 +149,7 @@ public final class CloudEventDecoder {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (required) {
-        throw new Invalid(name + ": required");
+        throw new Invalid(ErrorCode.FIELD_MISSING, name + ": required");
       }
       return null;
     }
@@ -257,7 +266,7 @@ public final class CloudEventDecoder {
     List<MemberSpec> members() {
       JsonNode v = data.get("members");
       if (v == null || v.isNull()) {
-        throw new Invalid("data.members: required");
+        throw new Invalid(ErrorCode.FIELD_MISSING, "data.members: required");
       }
       if (!v.isArray()) {
         throw new Invalid("data.members: must be an array");

@@ -1,5 +1,6 @@
 package cn.emon.ingest;
 
+import cn.emon.ErrorCode;
 import cn.emon.auth.Authenticator;
 import cn.emon.auth.Principal;
 import cn.emon.http.ApiDirectives;
@@ -103,9 +104,9 @@ public final class IngestRoutes extends ApiDirectives {
             decoded.add(decoder.decode(n, clock.instant()));
           }
           return service.ingest(decoded, principal).thenApply(response -> {
-            if (!isBatch && response.rejected() == 1 && response.results().get(0).error() != null
-                && response.results().get(0).error().startsWith("forbidden: ")) {
-              throw ApiException.forbidden(response.results().get(0).error().substring("forbidden: ".length()));
+            IngestResponse.Result only = response.results().get(0);
+            if (!isBatch && ErrorCode.REGION_FORBIDDEN.wireName().equals(only.code())) {
+              throw ApiException.forbidden(only.error().substring("forbidden: ".length()));
             }
             return JsonSupport.ok(response);
           });

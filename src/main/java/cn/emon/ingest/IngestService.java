@@ -1,5 +1,6 @@
 package cn.emon.ingest;
 
+import cn.emon.ErrorCode;
 import cn.emon.auth.Principal;
 import cn.emon.household.Household;
 import cn.emon.http.ApiException;
@@ -94,16 +95,20 @@ public final class IngestService {
       Household.RecordResult r = outcomes.get(i);
       String status;
       String error = null;
+      ErrorCode code = null;
       if (!d.isValid()) {
         status = "rejected";
         error = d.error();
+        code = d.code();
       } else {
         switch (r.outcome()) {
           case ACCEPTED -> status = "accepted";
           case DUPLICATE -> status = "duplicate";
           default -> {
             status = "rejected";
+            // The prefix is v1's wording, kept for clients that read it; the code is the stable part.
             error = r.forbidden() ? "forbidden: " + r.error() : r.error();
+            code = r.code();
           }
         }
       }
@@ -113,7 +118,7 @@ public final class IngestService {
         default -> rejected++;
       }
       metrics.count(d.type(), status);
-      results.add(new IngestResponse.Result(d.id(), status, error));
+      results.add(new IngestResponse.Result(d.id(), status, code == null ? null : code.wireName(), error));
     }
     return new IngestResponse(accepted, duplicates, rejected, results);
   }

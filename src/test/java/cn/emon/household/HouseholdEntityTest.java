@@ -3,6 +3,7 @@ package cn.emon.household;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import cn.emon.ErrorCode;
 import cn.emon.alerting.AlertRules;
 import cn.emon.alerting.AlertType;
 import cn.emon.alerting.Channel;
@@ -786,8 +787,8 @@ class HouseholdEntityTest {
     richHistory();
     Alert alert = kit.getState().findAlert(alertId(1)).orElseThrow();
     List<Object> messages = List.of(
-        RecordResult.ACCEPTED, RecordResult.DUPLICATE, RecordResult.rejected("data.memberId: unknown"),
-        RecordResult.forbidden("subject: outside"),
+        RecordResult.ACCEPTED, RecordResult.DUPLICATE, RecordResult.rejected(new Household.Rejection(ErrorCode.FIELD_INVALID, "data.memberId: unknown")),
+        RecordResult.rejected(new Household.Rejection(ErrorCode.REGION_FORBIDDEN, "subject: outside")),
         new AckResult(Optional.of(alert), false), new AckResult(Optional.empty(), true),
         new CheckDeadlines(probe.ref().narrow()),
         new AcknowledgeAlert(alertId(1), "ops-1", "note", List.of("52"), probe.ref().narrow()),
