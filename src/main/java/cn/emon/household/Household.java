@@ -447,7 +447,8 @@ public final class Household
     int labourCapable = (int) state.members().values().stream()
         .filter(m -> m.laborCapacity().isLabourCapable()).count();
     return new HouseholdSummary(state.regionCode(), state.deepPovertyArea(), state.closed(), labourCapable,
-        !state.closed() && labourCapable > 0 && employed.isEmpty(), List.copyOf(employed.values()));
+        !state.closed() && labourCapable > 0 && employed.isEmpty(), List.copyOf(employed.values()),
+        state.helperId() != null);
   }
 
   @Override

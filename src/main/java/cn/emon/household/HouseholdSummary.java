@@ -11,6 +11,8 @@ import java.util.List;
  *
  * @param employed one entry per employed member: the channel, work scope and start year of the
  *     member's active placement (the earliest-started one when several are active)
+ * @param helperAssigned whether a one-on-one helper is assigned; null in summaries stored before
+ *     the field existed (the read model then keeps what it knows)
  */
 public record HouseholdSummary(
     String regionCode,
@@ -18,7 +20,8 @@ public record HouseholdSummary(
     boolean closed,
     int labourCapable,
     boolean zeroEmployment,
-    List<Employment> employed) {
+    List<Employment> employed,
+    Boolean helperAssigned) {
 
   /** One employed member. */
   public record Employment(String memberId, Channel channel, WorkScope scope, int startYear) {}

@@ -25,7 +25,7 @@ final class RegionStatsFold {
 
   /** The part of a summary the counters see, as stored in {@code household_summary}. */
   private record Stored(String regionCode, boolean deepPovertyArea, boolean closed, int labourCapable,
-      boolean zeroEmployment, String employed) {
+      boolean zeroEmployment, String employed, Boolean helperAssigned) {
 
     static Stored of(HouseholdSummary s) {
       StringBuilder employed = new StringBuilder();
@@ -34,7 +34,7 @@ final class RegionStatsFold {
             .append(e.channel().name()).append('/').append(e.scope().name()).append('/').append(e.startYear());
       }
       return new Stored(s.regionCode(), s.deepPovertyArea(), s.closed(), s.labourCapable(),
-          s.zeroEmployment(), employed.toString());
+          s.zeroEmployment(), employed.toString(), s.helperAssigned());
     }
 
     String county() {
@@ -51,6 +51,8 @@ final class RegionStatsFold {
   private final Map<List<Object>, long[]> employment = new HashMap<>();
   private final Map<List<Object>, long[]> years = new HashMap<>();
   private final Map<List<Object>, long[]> alerts = new HashMap<>();
+  /** Households that got a helper in this group. */
+  private final java.util.Set<String> helped = new java.util.HashSet<>();
 
   RegionStatsFold(int slice) {
     this.slice = slice;
@@ -71,6 +73,10 @@ final class RegionStatsFold {
       summaries.put(e.householdId(), next);
       changed.put(e.householdId(), next);
       updatedAt.put(e.householdId(), timestamp);
+    } else if (event instanceof Household.HelperAssigned e) {
+      // Summaries stored before helperAssigned existed do not say it; the event does (a helper is
+      // never unassigned).
+      helped.add(e.householdId());
     } else if (event instanceof Household.AlertRaised e) {
       long[] row = alertRow(e.alert());
       row[0]++; // open
@@ -121,7 +127,7 @@ final class RegionStatsFold {
       ps.setString(1, householdId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? new Stored(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4),
-            rs.getBoolean(5), rs.getString(6)) : null;
+            rs.getBoolean(5), rs.getString(6), null) : null;
       }
     }
   }
@@ -130,6 +136,16 @@ final class RegionStatsFold {
   void flush(Connection c) throws SQLException {
     for (Map.Entry<String, Stored> e : changed.entrySet()) {
       saveSummary(c, e.getKey(), e.getValue(), updatedAt.get(e.getKey()));
+    }
+    if (!helped.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE household_summary SET helper_assigned = TRUE WHERE household_id = ?")) {
+        for (String householdId : helped) {
+          ps.setString(1, householdId);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
     }
     add(c, "region_households", List.of("county_code"),
         List.of("households", "labour_capable", "zero_employment"), households);
@@ -141,21 +157,24 @@ final class RegionStatsFold {
   }
 
   private void saveSummary(Connection c, String householdId, Stored s, long at) throws SQLException {
+    // A summary stored before helperAssigned existed leaves the column as it is (V7 filled it).
     try (PreparedStatement ps = c.prepareStatement("UPDATE household_summary SET region_code = ?,"
         + " county_code = ?, deep_poverty = ?, closed = ?, labour_capable = ?, zero_employment = ?, employed = ?,"
-        + " updated_at = ? WHERE household_id = ?")) {
+        + " updated_at = ?, helper_assigned = COALESCE(?, helper_assigned) WHERE household_id = ?")) {
       bindSummary(ps, s, at);
-      ps.setString(9, householdId);
+      ps.setObject(9, s.helperAssigned(), java.sql.Types.BOOLEAN);
+      ps.setString(10, householdId);
       if (ps.executeUpdate() > 0) {
         return;
       }
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO household_summary (region_code, county_code,"
-        + " deep_poverty, closed, labour_capable, zero_employment, employed, updated_at, household_id, slice)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " deep_poverty, closed, labour_capable, zero_employment, employed, updated_at, helper_assigned,"
+        + " household_id, slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       bindSummary(ps, s, at);
-      ps.setString(9, householdId);
-      ps.setInt(10, slice);
+      ps.setBoolean(9, Boolean.TRUE.equals(s.helperAssigned()));
+      ps.setString(10, householdId);
+      ps.setInt(11, slice);
       ps.executeUpdate();
     }
   }

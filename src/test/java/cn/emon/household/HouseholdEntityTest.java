@@ -314,8 +314,10 @@ class HouseholdEntityTest {
 
     var result = record(helper);
 
-    assertThat(describe(result.events())).containsExactly("helper.assigned", "resolved 2");
+    // The statistics count whether a helper is assigned (the zero-employment export shows it).
+    assertThat(describe(result.events())).containsExactly("helper.assigned", "resolved 2", "summary");
     assertThat(result.events().get(0)).isEqualTo(stored(helper));
+    assertThat(result.state().summary().helperAssigned()).isTrue();
     assertThat(result.state().helperId()).isEqualTo("h-7");
     assertThat(result.state().helperName()).isEqualTo("helper h-7");
     assertThat(result.state().helperAt()).isEqualTo(clock.instant());
@@ -707,11 +709,11 @@ class HouseholdEntityTest {
   void summaryIsPersistedWhenWhatStatisticsCountChangesAndOnlyThen() {
     accept(registered(T0, false, spec("m1", LaborCapacity.ORDINARY), spec("m2", LaborCapacity.LOST)));
     assertThat(kit.getState().summary())
-        .isEqualTo(new HouseholdSummary(REGION, false, false, 1, true, List.of()));
+        .isEqualTo(new HouseholdSummary(REGION, false, false, 1, true, List.of(), false));
 
     accept(placementStarted(T0, "m1", "p1", "2026-11-20", null));
     assertThat(kit.getState().summary()).isEqualTo(new HouseholdSummary(REGION, false, false, 1, false,
-        List.of(new HouseholdSummary.Employment("m1", Channel.WORKSHOP, WorkScope.IN_COUNTY, 2026))));
+        List.of(new HouseholdSummary.Employment("m1", Channel.WORKSHOP, WorkScope.IN_COUNTY, 2026)), false));
 
     var verification = record(verified(T0, "p1", "2026-11-20"));
     assertThat(describe(verification.events())).containsExactly("placement.verified");

@@ -46,7 +46,7 @@ class ProjectionFenceTest {
       String tag = Household.TAGS.get(Household.sliceOf(known));
       String twin = twinOf(known);
       long first = maxOrdering(ds) + 1000;
-      HouseholdSummary summary = new HouseholdSummary("522701", false, false, 1, true, List.of());
+      HouseholdSummary summary = new HouseholdSummary("522701", false, false, 1, true, List.of(), false);
       List<EventEnvelope<Household.Event>> group = List.of(EventEnvelope.create(Sequence.apply(first),
           Household.persistenceIdOf(twin).id(), 1, new Household.SummaryChanged(twin, summary), System.currentTimeMillis()));
 
