@@ -11,10 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.emon.readmodel.Reconciliation;
 import cn.emon.testing.ApiClient;
 import cn.emon.testing.Await;
+import cn.emon.testing.MutableClock;
 import cn.emon.testing.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,24 +32,29 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Alerts end to end on real PostgreSQL over HTTP: raised and resolved by the entity, visible in
- * the read model, deadline rules firing on their own (also after a restart), acknowledgement, and
- * the alerts table equal to the journal after a burst.
+ * the read model, deadline rules firing on their own, acknowledgement, and the alerts table equal
+ * to the journal after a burst. The deadlines are the defaults (7 and 30 days) and fire when the
+ * test moves the server's clock past them, never while another test reads what the entities hold.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertsEndToEndTest {
 
   static final String READ = "dev-read-token";
-  static final Duration VISIBLE = Duration.ofSeconds(2);
+  /** A bound on waiting for the read model, far above what it takes (it only catches a hang). */
+  static final Duration VISIBLE = Duration.ofSeconds(30);
+  static final Duration HELPER_DEADLINE = Duration.ofDays(7);
+  static final Duration TRAINING_DEADLINE = Duration.ofDays(30);
 
+  final MutableClock clock = MutableClock.ticking();
   TestServer server;
   ApiClient api;
 
   @BeforeAll
   void start() throws Exception {
     server = TestServer.postgres(Map.of(
-        "emon.rules.helper-deadline", "4s",
-        "emon.rules.training-deadline", "4s",
-        "emon.rules.deadline-scan-interval", "300ms"));
+        "emon.rules.helper-deadline", "7d",
+        "emon.rules.training-deadline", "30d",
+        "emon.rules.deadline-scan-interval", "300ms"), clock);
     api = server.client();
   }
 
@@ -118,12 +125,20 @@ class AlertsEndToEndTest {
   void noHelperAndTrainingPendingFireOnTheirOwn() {
     String h = household();
     api.ingest(registered(h, "522701", false, member("m1", "ORDINARY", true)));
-    awaitAlert(h, VISIBLE, "ZERO_EMPLOYMENT", is("ZERO_EMPLOYMENT", "open"));
+    JsonNode zero = awaitAlert(h, VISIBLE, "ZERO_EMPLOYMENT", is("ZERO_EMPLOYMENT", "open"));
+    Instant raised = Instant.parse(zero.get("raisedAt").asText());
     assertThat(alerts(h)).noneMatch(is("NO_HELPER", "open"));
-    JsonNode noHelper = awaitAlert(h, Duration.ofSeconds(10), "NO_HELPER", is("NO_HELPER", "open"));
+
+    clock.advance(HELPER_DEADLINE.plusHours(1));
+    JsonNode noHelper = awaitAlert(h, VISIBLE, "NO_HELPER", is("NO_HELPER", "open"));
     assertThat(noHelper.get("severity").asText()).isEqualTo("warning");
-    JsonNode training = awaitAlert(h, Duration.ofSeconds(10), "TRAINING_PENDING", is("TRAINING_PENDING", "open"));
+    assertThat(Instant.parse(noHelper.get("raisedAt").asText())).isAfterOrEqualTo(raised.plus(HELPER_DEADLINE));
+    assertThat(alerts(h)).noneMatch(is("TRAINING_PENDING", "open"));
+
+    clock.advance(TRAINING_DEADLINE.minus(HELPER_DEADLINE));
+    JsonNode training = awaitAlert(h, VISIBLE, "TRAINING_PENDING", is("TRAINING_PENDING", "open"));
     assertThat(training.get("memberId").asText()).isEqualTo("m1");
+    assertThat(Instant.parse(training.get("raisedAt").asText())).isAfterOrEqualTo(raised.plus(TRAINING_DEADLINE));
 
     api.ingest(event("helper.assigned", h, "{\"helperId\":\"helper-1\"}"),
         event("training.enrolled", h, "{\"memberId\":\"m1\",\"programId\":\"weld-1\",\"startDate\":\"" + today() + "\"}"));

@@ -65,7 +65,11 @@ class ProjectionFenceTest {
             throw new IllegalStateException(e);
           }
         });
-        assertThat(blockedFor(second, Duration.ofMillis(500))).as("the second instance waits for the first").isTrue();
+        // The second instance waits on the slice's row lock (PostgreSQL says so), never having finished.
+        Await.until(Duration.ofSeconds(30), "the second instance waits for the first's lock", () -> {
+          assertThat(second).as("the second instance finished without waiting for the first").isNotDone();
+          return waitingOnLock(ds) > 0;
+        });
         a.commit();
         assertThatThrownBy(() -> second.get(20, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class)
@@ -80,14 +84,15 @@ class ProjectionFenceTest {
   }
 
   /** True when the future is still running after {@code time}: bounded, it asserts a wait, not timing. */
-  private static boolean blockedFor(CompletableFuture<Void> f, Duration time) throws Exception {
-    try {
-      f.get(time.toMillis(), TimeUnit.MILLISECONDS);
-      return false;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return true;
-    } catch (ExecutionException e) {
-      return false;
+  /** Sessions of this database waiting for a lock. */
+  private static int waitingOnLock(DataSource ds) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 

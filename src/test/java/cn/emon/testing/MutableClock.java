@@ -6,31 +6,50 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand; what it is handed to reads it, nothing else does. */
+/**
+ * A clock the test moves by hand; what it is handed to reads it, nothing else does. Either fixed
+ * until moved ({@link #MutableClock(Instant)}) or {@link #ticking()}: the system clock plus an offset
+ * the test moves forward, so a deadline fires when the test says and never while it looks.
+ */
 public final class MutableClock extends Clock {
   private volatile Instant instant;
+  private volatile Duration offset = Duration.ZERO;
+  private final boolean ticking;
   private final ZoneId zone;
 
   public MutableClock(Instant instant) {
-    this(instant, ZoneOffset.UTC);
+    this(instant, false, ZoneOffset.UTC);
   }
 
-  private MutableClock(Instant instant, ZoneId zone) {
+  private MutableClock(Instant instant, boolean ticking, ZoneId zone) {
     this.instant = instant;
+    this.ticking = ticking;
     this.zone = zone;
   }
 
+  /** The system clock, moved by {@link #advance}. */
+  public static MutableClock ticking() {
+    return new MutableClock(null, true, ZoneOffset.UTC);
+  }
+
   public void set(Instant to) {
+    if (ticking) {
+      throw new IllegalStateException("a ticking clock only advances");
+    }
     instant = to;
   }
 
   public void advance(Duration by) {
-    instant = instant.plus(by);
+    if (ticking) {
+      offset = offset.plus(by);
+    } else {
+      instant = instant.plus(by);
+    }
   }
 
   @Override
   public Instant instant() {
-    return instant;
+    return ticking ? Instant.now().plus(offset) : instant;
   }
 
   @Override
@@ -40,6 +59,9 @@ public final class MutableClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId z) {
-    return new MutableClock(instant, z);
+    if (ticking) {
+      throw new UnsupportedOperationException("a ticking test clock has one zone");
+    }
+    return new MutableClock(instant, false, z);
   }
 }
