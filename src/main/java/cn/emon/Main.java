@@ -8,6 +8,7 @@ import cn.emon.db.Database;
 import cn.emon.db.DatabaseSettings;
 import cn.emon.db.JournalStatistics;
 import cn.emon.deadlines.DeadlineScanner;
+import cn.emon.deadlines.DeadlinesFold;
 import cn.emon.deadlines.DeadlineSettings;
 import cn.emon.household.Household;
 import cn.emon.household.HouseholdSettings;
@@ -20,9 +21,11 @@ import cn.emon.metrics.MetricsRoutes;
 import cn.emon.metrics.ProjectionMetrics;
 import cn.emon.query.AlertRepository;
 import cn.emon.query.QueryRoutes;
+import cn.emon.readmodel.AlertsFold;
 import cn.emon.readmodel.ReadModelProjections;
 import cn.emon.readmodel.ReadModelSettings;
 import cn.emon.readmodel.Reconciliation;
+import cn.emon.stats.RegionStatsFold;
 import cn.emon.stats.Regions;
 import cn.emon.stats.StatsMetrics;
 import cn.emon.stats.StatsRepository;
@@ -127,8 +130,9 @@ public final class Main {
     HttpSettings http = HttpSettings.from(emon.getConfig("http"));
     WebhookSettings webhookSettings =
         WebhookSettings.from(emon.getConfig("webhooks"), "http://" + http.host() + ":" + http.port());
-    ReadModelProjections.init(system, deps.dataSource(), readModel, projectionMetrics,
-        List.of(Webhooks.outbox(webhookSettings, deps.clock())));
+    // Every feature's fold of the journal, run together in each projection transaction.
+    ReadModelProjections.init(system, deps.dataSource(), readModel, projectionMetrics, List.of(
+        AlertsFold::new, DeadlinesFold::new, RegionStatsFold::new, Webhooks.outbox(webhookSettings, deps.clock())));
     Reconciliation.start(system, new Reconciliation(deps.dataSource(), deps.registry()),
         readModel.reconcileInterval());
     DeadlineScanner.init(system, deps.dataSource(), deps.clock(), DeadlineSettings.from(emon.getConfig("rules")));

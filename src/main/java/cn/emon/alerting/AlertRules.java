@@ -46,9 +46,7 @@ public final class AlertRules {
 
     long labourCapable = facts.members().values().stream()
         .filter(m -> m.laborCapacity().isLabourCapable()).count();
-    boolean anyEmployed = facts.placements().values().stream()
-        .anyMatch(p -> facts.members().containsKey(p.memberId())
-            && statuses.get(p.placementId()) == PlacementStatus.ACTIVE);
+    boolean anyEmployed = !employment(facts, statuses).isEmpty();
 
     // ZERO_EMPLOYMENT and the NO_HELPER that hangs off it.
     if (labourCapable > 0 && !anyEmployed) {
@@ -121,6 +119,35 @@ public final class AlertRules {
 
     findings.sort(Comparator.comparing(Finding::key, AlertKey.ORDER));
     return new Evaluation(List.copyOf(findings), due.earliest());
+  }
+
+  /**
+   * Who is employed at {@code now} (CONTRACT §4: a member holding a placement that has started and
+   * not ended, nor lapsed): each current member with an active placement, mapped to the one it counts
+   * as — the earliest-started by year, then the lowest placement id. The one definition the rules,
+   * the statistics and the household view use.
+   */
+  public Map<String, Placement> employment(HouseholdFacts facts, Instant now) {
+    Map<String, PlacementStatus> statuses = new java.util.HashMap<>();
+    for (Placement p : facts.placements().values()) {
+      statuses.put(p.placementId(), status(p, now));
+    }
+    return employment(facts, statuses);
+  }
+
+  private static Map<String, Placement> employment(HouseholdFacts facts, Map<String, PlacementStatus> statuses) {
+    Map<String, Placement> employed = new java.util.TreeMap<>();
+    for (Placement p : facts.placements().values()) {
+      if (facts.members().containsKey(p.memberId()) && statuses.get(p.placementId()) == PlacementStatus.ACTIVE) {
+        Placement current = employed.get(p.memberId());
+        if (current == null || p.startDate().getYear() < current.startDate().getYear()
+            || (p.startDate().getYear() == current.startDate().getYear()
+                && p.placementId().compareTo(current.placementId()) < 0)) {
+          employed.put(p.memberId(), p);
+        }
+      }
+    }
+    return employed;
   }
 
   /** The status of one placement at {@code now}, without collecting due times. */

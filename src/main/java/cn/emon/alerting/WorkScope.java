@@ -1,5 +1,7 @@
 package cn.emon.alerting;
 
+import cn.emon.region.RegionCode;
+
 /** 务工所在地: where a placement is, relative to the household's own region. */
 public enum WorkScope {
   /** 乡镇内 */
@@ -18,19 +20,17 @@ public enum WorkScope {
    */
   public static WorkScope of(String householdRegion, String workRegion) {
     if (householdRegion == null || workRegion == null
-        || householdRegion.length() < 6 || workRegion.length() < 6) {
+        || householdRegion.length() < RegionCode.COUNTY || workRegion.length() < RegionCode.COUNTY) {
       return UNKNOWN;
     }
-    if (!householdRegion.regionMatches(0, workRegion, 0, 2)) {
+    RegionCode home = RegionCode.of(householdRegion);
+    RegionCode work = RegionCode.of(workRegion);
+    if (!home.sharesPrefix(work, RegionCode.PROVINCE)) {
       return OUT_OF_PROVINCE;
     }
-    if (!householdRegion.regionMatches(0, workRegion, 0, 6)) {
+    if (!home.sharesPrefix(work, RegionCode.COUNTY)) {
       return IN_PROVINCE;
     }
-    if (householdRegion.length() >= 9 && workRegion.length() >= 9
-        && householdRegion.regionMatches(0, workRegion, 0, 9)) {
-      return IN_TOWNSHIP;
-    }
-    return IN_COUNTY;
+    return home.sharesPrefix(work, RegionCode.TOWNSHIP) ? IN_TOWNSHIP : IN_COUNTY;
   }
 }

@@ -4,6 +4,7 @@ import cn.emon.CborSerializable;
 import cn.emon.alerting.AlertKey;
 import cn.emon.alerting.AlertType;
 import cn.emon.alerting.Severity;
+import cn.emon.region.RegionCode;
 import java.time.Instant;
 
 /**
@@ -42,7 +43,7 @@ public record Alert(
   }
 
   public String countyCode() {
-    return regionCode.length() >= 6 ? regionCode.substring(0, 6) : regionCode;
+    return RegionCode.of(regionCode).county();
   }
 
   public Alert acknowledged(String by, Instant at) {

@@ -10,9 +10,8 @@ import cn.emon.alerting.Channel;
 import cn.emon.alerting.EndReason;
 import cn.emon.alerting.Evaluation;
 import cn.emon.alerting.Finding;
+import cn.emon.region.RegionCode;
 import cn.emon.alerting.LaborCapacity;
-import cn.emon.alerting.Placement;
-import cn.emon.alerting.PlacementStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +37,8 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 
 /**
  * The household entity (建档立卡户): the only writer of truth. It applies employment events,
@@ -76,12 +76,17 @@ public final class Household
 
   /** A message to a household entity. */
   public sealed interface Command extends CborSerializable
-      permits RecordEvent, CheckDeadlines, AcknowledgeAlert, GetHousehold {}
+      permits RecordEvents, RecordEvent, CheckDeadlines, AcknowledgeAlert, GetHousehold {}
 
   /**
-   * Applies one integrator event. {@code regionScope} holds the caller's region prefixes; empty
-   * means every region.
+   * Applies integrator events of this household, in order, and stores those accepted in one write;
+   * the reply, one result per event, comes after the write. {@code regionScope} holds the caller's
+   * region prefixes; empty means every region.
    */
+  public record RecordEvents(List<DomainEvent> events, List<String> regionScope, ActorRef<RecordResults> replyTo)
+      implements Command {}
+
+  /** One event, as {@link RecordEvents} of one (kept for callers that send a single event). */
   public record RecordEvent(DomainEvent event, List<String> regionScope, ActorRef<RecordResult> replyTo)
       implements Command {}
 
@@ -118,6 +123,9 @@ public final class Household
   /** Why an event is not stored: a stable code and a message naming the field. */
   public record Rejection(ErrorCode code, String error) {}
 
+  /** Outcomes of a {@link RecordEvents}, in the order of its events. */
+  public record RecordResults(List<RecordResult> results) implements CborSerializable {}
+
   /** accepted (stored), duplicate (seen before, nothing changed) or rejected (not stored). */
   public enum Outcome { ACCEPTED, DUPLICATE, REJECTED }
 
@@ -131,8 +139,12 @@ public final class Household
 
   /** Everything this entity persists. */
   public sealed interface Event extends CborSerializable
-      permits DomainEvent, AlertRaised, AlertAcknowledged, AlertResolved, DeadlineScheduled, SummaryChanged {
+      permits Recorded, Reevaluated, AlertAcknowledged,
+          DomainEvent, AlertRaised, AlertResolved, DeadlineScheduled, SummaryChanged {
     String householdId();
+
+    /** What this event changed, as the projections fold it. */
+    Changes changes();
   }
 
   /**
@@ -171,6 +183,12 @@ public final class Household
     EventMeta meta();
 
     DomainEvent withMeta(EventMeta meta);
+
+    /** Stored alone, as the previous release did; this release stores it inside {@link Recorded}. */
+    @Override
+    default Changes changes() {
+      return new Changes(householdId(), this, List.of(), null, true, null);
+    }
   }
 
   /** One member as listed in a registration. */
@@ -261,27 +279,122 @@ public final class Household
     }
   }
 
-  /** An alert condition began to hold. */
-  public record AlertRaised(String householdId, Alert alert) implements Event {}
+  // -------------------------------------------------------------- what one input stores
+
+  /**
+   * One integrator event as stored, with what the rules derived from it: the only journal row an
+   * input event writes. The derivation is stored, never recomputed on replay: a change of rule
+   * settings must not rewrite history.
+   */
+  public record Recorded(String householdId, DomainEvent event, Derivation derived) implements Event {
+    @Override
+    public Changes changes() {
+      return new Changes(householdId, event, derived.alerts(), derived.summary(), true, derived.deadline());
+    }
+  }
+
+  /** What the rules derived at {@code at} with no new input: deadlines that came due. */
+  public record Reevaluated(String householdId, Instant at, Derivation derived) implements Event {
+    @Override
+    public Changes changes() {
+      return new Changes(householdId, null, derived.alerts(), derived.summary(), true, derived.deadline());
+    }
+  }
 
   /**
    * Someone acknowledged an open alert; {@code by} is an account id, not a person's name.
    * {@code alert} is the alert as it stands after, so projections need no other source.
    */
   public record AlertAcknowledged(String householdId, String alertId, String by, String note, Instant at,
-      Alert alert) implements Event {}
-
-  /** An alert condition stopped holding; {@code alert} is the alert as it stands after. */
-  public record AlertResolved(String householdId, String alertId, Instant at, Alert alert) implements Event {}
-
-  /** What the region statistics count of this household changed. */
-  public record SummaryChanged(String householdId, HouseholdSummary summary) implements Event {}
+      Alert alert) implements Event {
+    @Override
+    public Changes changes() {
+      return Changes.alerts(householdId, List.of(new AlertChange(AlertChange.Kind.ACKNOWLEDGED, alert)));
+    }
+  }
 
   /**
-   * The next instant at which the time-based rules may change this household's alerts, or null
-   * for none; the deadline index projects it and the scanner wakes the household then.
+   * What the rules derived from one input, in the order it happened.
+   *
+   * @param alerts alerts raised and resolved, each as it stands after the change
+   * @param summary the statistics' view of the household, before and after; null when unchanged
+   * @param deadline the next due time, when it moved; null when unchanged
    */
-  public record DeadlineScheduled(String householdId, Instant dueAt) implements Event {}
+  public record Derivation(List<AlertChange> alerts, SummaryChange summary, Deadline deadline) {
+    public boolean isEmpty() {
+      return alerts.isEmpty() && summary == null && deadline == null;
+    }
+  }
+
+  /** One change of one alert; {@code alert} is the alert as it stands after the change. */
+  public record AlertChange(Kind kind, Alert alert) {
+    /** What happened to the alert. */
+    public enum Kind { RAISED, ACKNOWLEDGED, RESOLVED }
+  }
+
+  /**
+   * The household as the statistics count it, before and after an input; {@code before} is null for
+   * the household's first summary. Carrying both lets the read model apply the delta without
+   * reading what it counted last.
+   */
+  public record SummaryChange(HouseholdSummary before, HouseholdSummary after) {}
+
+  /** The next instant the time-based rules may change this household (null: none). */
+  public record Deadline(Instant dueAt) {}
+
+  /**
+   * What one stored event changed, in the one shape every projection folds, whichever release
+   * stored it (the previous one stored an input and each thing derived from it as separate events).
+   *
+   * @param input the integrator event, or null (a deadline check, an acknowledgement, a derived event)
+   * @param summary null when unchanged
+   * @param summaryBeforeKnown false for a summary the previous release stored alone: its
+   *     {@code before} is not in the event, the read model must look it up
+   * @param deadline null when unchanged
+   */
+  public record Changes(String householdId, DomainEvent input, List<AlertChange> alerts, SummaryChange summary,
+      boolean summaryBeforeKnown, Deadline deadline) {
+
+    static Changes alerts(String householdId, List<AlertChange> alerts) {
+      return new Changes(householdId, null, alerts, null, true, null);
+    }
+  }
+
+  // ---------------------------------------- events the previous release stored (replayed only)
+  // Histories written by the release of 2026-11 keep these rows; they recover and project as
+  // before, and nothing writes them any more.
+
+  /** An alert condition began to hold (stored alone by the previous release). */
+  public record AlertRaised(String householdId, Alert alert) implements Event {
+    @Override
+    public Changes changes() {
+      return Changes.alerts(householdId, List.of(new AlertChange(AlertChange.Kind.RAISED, alert)));
+    }
+  }
+
+  /** An alert condition stopped holding (stored alone by the previous release). */
+  public record AlertResolved(String householdId, String alertId, Instant at, Alert alert) implements Event {
+    @Override
+    public Changes changes() {
+      return Changes.alerts(householdId, List.of(new AlertChange(AlertChange.Kind.RESOLVED, alert)));
+    }
+  }
+
+  /** What the region statistics count of this household changed (stored alone by the previous release). */
+  public record SummaryChanged(String householdId, HouseholdSummary summary) implements Event {
+    @Override
+    public Changes changes() {
+      return new Changes(householdId, null, List.of(), new SummaryChange(null, summary), false, null);
+    }
+  }
+
+  /** The next due time moved (stored alone by the previous release). */
+  public record DeadlineScheduled(String householdId, Instant dueAt) implements Event {
+    @Override
+    public Changes changes() {
+      return new Changes(householdId, null, List.of(), null, true, new Deadline(dueAt));
+    }
+  }
 
   // ------------------------------------------------------------------------------------ entity
 
@@ -317,7 +430,7 @@ public final class Household
 
   @Override
   public HouseholdState emptyState() {
-    return HouseholdState.empty(householdId);
+    return HouseholdState.empty(householdId, settings.dedupeWindow());
   }
 
   @Override
@@ -326,17 +439,20 @@ public final class Household
   }
 
   /**
-   * Snapshots only speed up recovery; events are never deleted (pekko-persistence-jdbc 1.1.1 stops
-   * recovery silently at a gap in sequence numbers).
+   * No snapshots: a household stores one row per input, so its history stays short and replays
+   * faster than a snapshot loads (measured: load-tests/README.md). Events are never deleted
+   * (pekko-persistence-jdbc 1.1.1 stops recovery silently at a gap in sequence numbers), and the
+   * snapshots the previous release wrote are not read.
    */
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  public Recovery recovery() {
+    return Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
   }
 
   @Override
   public CommandHandlerWithReply<Command, Event, HouseholdState> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(RecordEvents.class, this::onRecordEvents)
         .onCommand(RecordEvent.class, this::onRecordEvent)
         .onCommand(CheckDeadlines.class, this::onCheckDeadlines)
         .onCommand(AcknowledgeAlert.class, this::onAcknowledge)
@@ -344,40 +460,73 @@ public final class Household
         .build();
   }
 
-  private ReplyEffect<Event, HouseholdState> onRecordEvent(HouseholdState state, RecordEvent cmd) {
-    DomainEvent event = cmd.event();
-    // Scope first: a caller outside the household's regions learns nothing, not even whether an
-    // event id was seen.
-    Optional<Rejection> outOfScope = state.outsideScope(event, cmd.regionScope());
-    if (outOfScope.isPresent()) {
-      return Effect().reply(cmd.replyTo(), RecordResult.rejected(outOfScope.get()));
-    }
-    if (state.recentIds().contains(event.meta().dedupeKey())) {
-      return Effect().reply(cmd.replyTo(), RecordResult.DUPLICATE);
-    }
-    Optional<Rejection> problem = state.problemWith(event);
-    if (problem.isPresent()) {
-      return Effect().reply(cmd.replyTo(), RecordResult.rejected(problem.get()));
-    }
+  /** The decisions on a run of events: what to store, and each event's result. */
+  private record Decided(List<Event> toStore, List<RecordResult> results) {}
+
+  /**
+   * Decides each event against the state its predecessors leave: scope, idempotency (also within
+   * the run), validity; an accepted one is stored with what the rules derive from it at now.
+   */
+  private Decided decide(HouseholdState state, List<DomainEvent> events, List<String> scope) {
     Instant now = now();
-    DomainEvent stored = event.withMeta(event.meta().recordedAt(now));
-    List<Event> events = new ArrayList<>();
-    events.add(stored);
-    events.addAll(alertChanges(state.apply(stored, settings.dedupeWindow()), now));
-    return Effect().persist(events).thenReply(cmd.replyTo(), s -> RecordResult.ACCEPTED);
+    HouseholdState s = state;
+    List<Event> toStore = new ArrayList<>(events.size());
+    List<RecordResult> results = new ArrayList<>(events.size());
+    for (DomainEvent event : events) {
+      // Scope first: a caller outside the household's regions learns nothing, not even whether an
+      // event id was seen.
+      Optional<Rejection> refused = s.outsideScope(event, scope);
+      if (refused.isEmpty() && s.recentIds().contains(event.meta().dedupeKey())) {
+        results.add(RecordResult.DUPLICATE);
+        continue;
+      }
+      if (refused.isEmpty()) {
+        refused = s.problemWith(event);
+      }
+      if (refused.isPresent()) {
+        results.add(RecordResult.rejected(refused.get()));
+        continue;
+      }
+      DomainEvent stored = event.withMeta(event.meta().recordedAt(now));
+      Recorded recorded = new Recorded(householdId, stored, derive(s.apply(stored), now));
+      s = s.recorded(recorded);
+      toStore.add(recorded);
+      results.add(RecordResult.ACCEPTED);
+    }
+    return new Decided(toStore, results);
+  }
+
+  private ReplyEffect<Event, HouseholdState> onRecordEvents(HouseholdState state, RecordEvents cmd) {
+    Decided d = decide(state, cmd.events(), cmd.regionScope());
+    RecordResults results = new RecordResults(d.results());
+    if (d.toStore().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), results);
+    }
+    return Effect().persist(d.toStore()).thenReply(cmd.replyTo(), s -> results);
+  }
+
+  private ReplyEffect<Event, HouseholdState> onRecordEvent(HouseholdState state, RecordEvent cmd) {
+    Decided d = decide(state, List.of(cmd.event()), cmd.regionScope());
+    RecordResult result = d.results().get(0);
+    if (d.toStore().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), result);
+    }
+    return Effect().persist(d.toStore()).thenReply(cmd.replyTo(), s -> result);
   }
 
   private ReplyEffect<Event, HouseholdState> onCheckDeadlines(HouseholdState state, CheckDeadlines cmd) {
-    List<Event> changes = alertChanges(state, now());
-    if (changes.isEmpty()) {
+    Instant now = now();
+    Derivation derived = derive(state, now);
+    if (derived.isEmpty()) {
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     }
-    return Effect().persist(changes).thenReply(cmd.replyTo(), s -> Done.getInstance());
+    return Effect().persist(new Reevaluated(householdId, now, derived))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   private ReplyEffect<Event, HouseholdState> onAcknowledge(HouseholdState state, AcknowledgeAlert cmd) {
     Optional<Alert> known = state.findAlert(cmd.alertId());
-    if (known.isPresent() && !HouseholdState.inScope(known.get().regionCode(), cmd.regionScope())) {
+    if (known.isPresent() && !RegionCode.inScope(known.get().regionCode(), cmd.regionScope())) {
       return Effect().reply(cmd.replyTo(), new AckResult(Optional.empty(), true));
     }
     if (known.isEmpty() || known.get().status() != AlertStatus.OPEN) {
@@ -392,71 +541,64 @@ public final class Household
   }
 
   /**
-   * The events that bring what the state derives in line with {@code now}: alerts raised and
-   * resolved by the rules, a new summary when the statistics would count the household
-   * differently, and a new deadline when the next due time moved.
+   * What the rules derive from {@code state} at {@code now}: alerts raised and resolved, a new
+   * summary when the statistics would count the household differently, a new deadline when the
+   * next due time moved.
    */
-  private List<Event> alertChanges(HouseholdState state, Instant now) {
+  private Derivation derive(HouseholdState state, Instant now) {
     if (!state.isRegistered()) {
-      return List.of(); // a deadline check can wake a household that was never registered
+      // a deadline check can wake a household that was never registered
+      return new Derivation(List.of(), null, null);
     }
     Map<AlertKey, Instant> openSince = new HashMap<>();
     for (Alert a : state.openAlerts()) {
       openSince.put(a.key(), a.raisedAt());
     }
     Evaluation evaluation = rules.evaluate(state.facts(), openSince, now);
-    List<Event> changes = new ArrayList<>();
+    List<AlertChange> changes = new ArrayList<>();
     Set<AlertKey> holding = evaluation.findings().stream().map(Finding::key).collect(Collectors.toSet());
     for (Alert open : state.openAlerts()) {
       if (!holding.contains(open.key())) {
-        changes.add(new AlertResolved(householdId, open.alertId(), now, open.resolved(now)));
+        changes.add(new AlertChange(AlertChange.Kind.RESOLVED, open.resolved(now)));
       }
     }
-    long next = state.alertCount();
+    long next = state.alerts().count();
     for (Finding f : evaluation.findings()) {
       if (!openSince.containsKey(f.key())) {
         next++;
-        changes.add(new AlertRaised(householdId, new Alert(Alert.idFor(householdId, next),
+        changes.add(new AlertChange(AlertChange.Kind.RAISED, new Alert(Alert.idFor(householdId, next),
             f.key().type(), f.severity(), AlertStatus.OPEN, householdId, f.key().memberId(),
             f.key().placementId(), state.regionCode(), now, null, null, null, f.summary())));
       }
     }
     HouseholdSummary summary = summarize(state, now);
-    if (!summary.equals(state.summary())) {
-      changes.add(new SummaryChanged(householdId, summary));
-    }
+    SummaryChange summaryChange = summary.equals(state.summary()) ? null : new SummaryChange(state.summary(), summary);
     Instant due = evaluation.nextDue().orElse(null);
-    if (!java.util.Objects.equals(due, state.scheduledDue())) {
-      changes.add(new DeadlineScheduled(householdId, due));
-    }
-    return changes;
+    Deadline deadline = java.util.Objects.equals(due, state.scheduledDue()) ? null : new Deadline(due);
+    return new Derivation(List.copyOf(changes), summaryChange, deadline);
   }
 
   /** The household as the statistics count it at {@code now}; placements change status with time. */
   private HouseholdSummary summarize(HouseholdState state, Instant now) {
-    Map<String, HouseholdSummary.Employment> employed = new java.util.TreeMap<>();
-    for (Placement p : state.placements().values()) {
-      if (state.members().containsKey(p.memberId()) && rules.status(p, now) == PlacementStatus.ACTIVE) {
-        HouseholdSummary.Employment current = employed.get(p.memberId());
-        if (current == null || p.startDate().getYear() < current.startYear()) {
-          employed.put(p.memberId(), new HouseholdSummary.Employment(p.memberId(), p.channel(),
-              p.workScope(), p.startDate().getYear()));
-        }
-      }
-    }
+    List<HouseholdSummary.Employment> employed = new ArrayList<>();
+    rules.employment(state.facts(), now).forEach((memberId, p) -> employed.add(
+        new HouseholdSummary.Employment(memberId, p.channel(), p.workScope(), p.startDate().getYear())));
     int labourCapable = (int) state.members().values().stream()
         .filter(m -> m.laborCapacity().isLabourCapable()).count();
     return new HouseholdSummary(state.regionCode(), state.deepPovertyArea(), state.closed(), labourCapable,
-        !state.closed() && labourCapable > 0 && employed.isEmpty(), List.copyOf(employed.values()),
-        state.helperId() != null);
+        !state.closed() && labourCapable > 0 && employed.isEmpty(), List.copyOf(employed),
+        state.helper() != null);
   }
 
   @Override
   public EventHandler<HouseholdState, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(DomainEvent.class, (state, e) -> state.apply(e, settings.dedupeWindow()))
-        .onEvent(AlertRaised.class, (state, e) -> state.raise(e.alert()))
+        .onEvent(Recorded.class, HouseholdState::recorded)
+        .onEvent(Reevaluated.class, (state, e) -> state.derived(e.derived()))
         .onEvent(AlertAcknowledged.class, (state, e) -> state.acknowledge(e.alertId(), e.by(), e.at()))
+        // what the previous release stored one by one
+        .onEvent(DomainEvent.class, HouseholdState::apply)
+        .onEvent(AlertRaised.class, (state, e) -> state.raise(e.alert()))
         .onEvent(AlertResolved.class, (state, e) -> state.resolve(e.alertId(), e.at()))
         .onEvent(DeadlineScheduled.class, (state, e) -> state.scheduled(e.dueAt()))
         .onEvent(SummaryChanged.class, (state, e) -> state.summarized(e.summary()))

@@ -2,11 +2,13 @@ package cn.emon.household;
 
 import cn.emon.CborSerializable;
 import cn.emon.ErrorCode;
-import cn.emon.household.Household.Rejection;
 import cn.emon.alerting.HouseholdFacts;
+import cn.emon.alerting.LaborCapacity;
 import cn.emon.alerting.Member;
 import cn.emon.alerting.Placement;
 import cn.emon.alerting.WorkScope;
+import cn.emon.household.Household.AlertChange;
+import cn.emon.household.Household.Derivation;
 import cn.emon.household.Household.DomainEvent;
 import cn.emon.household.Household.HelperAssigned;
 import cn.emon.household.Household.HouseholdClosed;
@@ -17,8 +19,11 @@ import cn.emon.household.Household.MemberUpdated;
 import cn.emon.household.Household.PlacementEnded;
 import cn.emon.household.Household.PlacementStarted;
 import cn.emon.household.Household.PlacementVerified;
+import cn.emon.household.Household.Recorded;
+import cn.emon.household.Household.Rejection;
 import cn.emon.household.Household.TrainingCompleted;
 import cn.emon.household.Household.TrainingEnrolled;
+import cn.emon.region.RegionCode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,70 +31,165 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
- * The immutable state of one household. Transitions return a new state. Facts that integrators
- * may report out of order (region, membership, helper, closure) follow the event times: a report
- * older than the one it contradicts is recorded but does not win.
- *
- * @param regionCode null until registered
- * @param removedMembers member id → event time of its removal
- * @param openAlerts alerts open or acknowledged, oldest first
- * @param recentlyResolved the last few resolved alerts, so an acknowledgement of one answers with it
- * @param alertCount alerts ever raised; the next alert id uses {@code alertCount + 1}
- * @param scheduledDue the due time last handed to the deadline index
- * @param summary what the statistics last counted of this household (null before the first)
+ * The immutable state of one household, in parts: its registration (null until registered), its
+ * helper (null until assigned), its members, placements and trainings, its alert book and the
+ * entity's own bookkeeping. Transitions are domain verbs returning a new state. Facts that
+ * integrators may report out of order (region, membership, helper, closure) follow the event
+ * times: a report older than the one it contradicts is recorded but does not win.
  */
 public record HouseholdState(
     String householdId,
-    String regionCode,
-    boolean deepPovertyArea,
-    Instant registeredAt,
-    boolean closed,
-    Instant closedAt,
-    String helperId,
-    String helperName,
-    Instant helperAt,
-    Map<String, Member> members,
-    Map<String, Instant> removedMembers,
+    Registration registration,
+    Helper helper,
+    Roster roster,
     Map<String, Placement> placements,
     List<Training> trainings,
-    List<Alert> openAlerts,
-    List<Alert> recentlyResolved,
-    long alertCount,
-    Instant scheduledDue,
-    RecentIds recentIds,
-    HouseholdSummary summary) implements CborSerializable {
+    AlertBook alerts,
+    Bookkeeping bookkeeping) implements CborSerializable {
 
-  private static final int RESOLVED_KEPT = 20;
+  /**
+   * Where the household is and whether it is monitored.
+   *
+   * @param registeredAt event time of the registration that set region and area
+   * @param closedAt event time of the closure, while closed
+   */
+  public record Registration(String regionCode, boolean deepPovertyArea, Instant registeredAt, boolean closed,
+      Instant closedAt) {}
 
-  public static HouseholdState empty(String householdId) {
-    return new HouseholdState(householdId, null, false, null, false, null, null, null, null,
-        Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), 0, null, RecentIds.empty(), null);
+  /** The one-on-one helper (一对一帮扶责任人) and the event time of the assignment. */
+  public record Helper(String helperId, String helperName, Instant assignedAt) {}
+
+  /**
+   * The members, by id, and the members removed, with the event time of the removal (so an older
+   * update does not bring one back).
+   */
+  public record Roster(Map<String, Member> members, Map<String, Instant> removed) {
+    static final Roster EMPTY = new Roster(Map.of(), Map.of());
   }
 
+  /**
+   * The alerts this household holds.
+   *
+   * @param open open or acknowledged, oldest first
+   * @param recentlyResolved the last few resolved, so an acknowledgement of one answers with it
+   * @param count alerts ever raised; the next alert id uses {@code count + 1}
+   */
+  public record AlertBook(List<Alert> open, List<Alert> recentlyResolved, long count) {
+    static final AlertBook EMPTY = new AlertBook(List.of(), List.of(), 0);
+    private static final int RESOLVED_KEPT = 20;
+
+    AlertBook raise(Alert alert) {
+      List<Alert> next = new ArrayList<>(open.size() + 1);
+      next.addAll(open);
+      next.add(alert);
+      return new AlertBook(List.copyOf(next), recentlyResolved, count + 1);
+    }
+
+    AlertBook acknowledge(String alertId, String by, Instant at) {
+      List<Alert> next = new ArrayList<>(open.size());
+      for (Alert a : open) {
+        next.add(a.alertId().equals(alertId) ? a.acknowledged(by, at) : a);
+      }
+      return new AlertBook(List.copyOf(next), recentlyResolved, count);
+    }
+
+    AlertBook resolve(String alertId, Instant at) {
+      List<Alert> stillOpen = new ArrayList<>(open.size());
+      List<Alert> resolved = new ArrayList<>(recentlyResolved.size() + 1);
+      resolved.addAll(recentlyResolved);
+      for (Alert a : open) {
+        if (a.alertId().equals(alertId)) {
+          resolved.add(a.resolved(at));
+        } else {
+          stillOpen.add(a);
+        }
+      }
+      if (resolved.size() > RESOLVED_KEPT) {
+        resolved = resolved.subList(resolved.size() - RESOLVED_KEPT, resolved.size());
+      }
+      return new AlertBook(List.copyOf(stillOpen), List.copyOf(resolved), count);
+    }
+
+    Optional<Alert> find(String alertId) {
+      for (Alert a : open) {
+        if (a.alertId().equals(alertId)) {
+          return Optional.of(a);
+        }
+      }
+      for (Alert a : recentlyResolved) {
+        if (a.alertId().equals(alertId)) {
+          return Optional.of(a);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * What the entity keeps for itself.
+   *
+   * @param scheduledDue the due time last handed to the deadline index (null: none)
+   * @param summary what the statistics last counted of this household (null before the first)
+   * @param recentIds the idempotency window
+   */
+  public record Bookkeeping(Instant scheduledDue, HouseholdSummary summary, RecentIds recentIds) {}
+
+  /** A household nothing was recorded for; {@code dedupeWindow} bounds its idempotency window. */
+  public static HouseholdState empty(String householdId, int dedupeWindow) {
+    return new HouseholdState(householdId, null, null, Roster.EMPTY, Map.of(), List.of(), AlertBook.EMPTY,
+        new Bookkeeping(null, null, RecentIds.empty(dedupeWindow)));
+  }
+
+  // ------------------------------------------------------------------------------- reading
+
   public boolean isRegistered() {
-    return regionCode != null;
+    return registration != null;
+  }
+
+  /** The region code; null until registered. */
+  public String regionCode() {
+    return registration == null ? null : registration.regionCode();
+  }
+
+  public boolean deepPovertyArea() {
+    return registration != null && registration.deepPovertyArea();
+  }
+
+  public boolean closed() {
+    return registration != null && registration.closed();
+  }
+
+  public Map<String, Member> members() {
+    return roster.members();
+  }
+
+  public List<Alert> openAlerts() {
+    return alerts.open();
+  }
+
+  public Instant scheduledDue() {
+    return bookkeeping.scheduledDue();
+  }
+
+  public HouseholdSummary summary() {
+    return bookkeeping.summary();
+  }
+
+  public RecentIds recentIds() {
+    return bookkeeping.recentIds();
   }
 
   /** What the alert rules look at. */
   public HouseholdFacts facts() {
-    return new HouseholdFacts(householdId, regionCode, deepPovertyArea, closed, helperId != null,
-        members, placements);
+    return new HouseholdFacts(householdId, regionCode(), deepPovertyArea(), closed(), helper != null,
+        roster.members(), placements);
   }
 
   public Optional<Alert> findAlert(String alertId) {
-    for (Alert a : openAlerts) {
-      if (a.alertId().equals(alertId)) {
-        return Optional.of(a);
-      }
-    }
-    for (Alert a : recentlyResolved) {
-      if (a.alertId().equals(alertId)) {
-        return Optional.of(a);
-      }
-    }
-    return Optional.empty();
+    return alerts.find(alertId);
   }
 
   /** A reason the caller may not post this event, or empty. An empty scope allows every region. */
@@ -97,10 +197,10 @@ public record HouseholdState(
     if (scope.isEmpty()) {
       return Optional.empty();
     }
-    if (regionCode != null && !inScope(regionCode, scope)) {
+    if (isRegistered() && !RegionCode.inScope(regionCode(), scope)) {
       return reject(ErrorCode.REGION_FORBIDDEN, "subject: household is outside the token's regions");
     }
-    if (event instanceof HouseholdRegistered r && !inScope(r.regionCode(), scope)) {
+    if (event instanceof HouseholdRegistered r && !RegionCode.inScope(r.regionCode(), scope)) {
       return reject(ErrorCode.REGION_FORBIDDEN, "data.regionCode: outside the token's regions");
     }
     return Optional.empty();
@@ -108,10 +208,6 @@ public record HouseholdState(
 
   private static Optional<Rejection> reject(ErrorCode code, String error) {
     return Optional.of(new Rejection(code, error));
-  }
-
-  static boolean inScope(String region, List<String> scope) {
-    return scope.isEmpty() || scope.stream().anyMatch(region::startsWith);
   }
 
   /** Why this event cannot be applied to this state, naming the field, or empty. */
@@ -123,7 +219,7 @@ public record HouseholdState(
       return reject(ErrorCode.HOUSEHOLD_UNKNOWN, "subject: household is not registered");
     }
     if (event instanceof MemberUpdated e) {
-      if (!members.containsKey(e.memberId()) && e.laborCapacity() == null) {
+      if (!members().containsKey(e.memberId()) && e.laborCapacity() == null) {
         return reject(ErrorCode.FIELD_MISSING, "data.laborCapacity: required when adding a member");
       }
     } else if (event instanceof MemberRemoved e) {
@@ -147,7 +243,7 @@ public record HouseholdState(
   }
 
   private Optional<Rejection> knownMember(String memberId) {
-    return members.containsKey(memberId) ? Optional.empty()
+    return members().containsKey(memberId) ? Optional.empty()
         : reject(ErrorCode.FIELD_INVALID, "data.memberId: unknown member of this household");
   }
 
@@ -158,9 +254,36 @@ public record HouseholdState(
 
   // ------------------------------------------------------------------------------ transitions
 
+  /** A stored input event with what was derived from it. */
+  HouseholdState recorded(Recorded r) {
+    return apply(r.event()).derived(r.derived());
+  }
+
+  /** Applies what the rules derived: alert changes, the summary, the deadline. */
+  HouseholdState derived(Derivation d) {
+    AlertBook book = alerts;
+    for (AlertChange change : d.alerts()) {
+      Alert a = change.alert();
+      book = switch (change.kind()) {
+        case RAISED -> book.raise(a);
+        case ACKNOWLEDGED -> book.acknowledge(a.alertId(), a.acknowledgedBy(), a.acknowledgedAt());
+        case RESOLVED -> book.resolve(a.alertId(), a.resolvedAt());
+      };
+    }
+    Bookkeeping b = bookkeeping;
+    if (d.summary() != null) {
+      b = new Bookkeeping(b.scheduledDue(), d.summary().after(), b.recentIds());
+    }
+    if (d.deadline() != null) {
+      b = new Bookkeeping(d.deadline().dueAt(), b.summary(), b.recentIds());
+    }
+    return withAlerts(book).withBookkeeping(b);
+  }
+
   /** Applies an integrator event and remembers its idempotency key. */
-  HouseholdState apply(DomainEvent event, int dedupeWindow) {
-    HouseholdState s = withRecentIds(recentIds.add(event.meta().dedupeKey(), dedupeWindow));
+  HouseholdState apply(DomainEvent event) {
+    HouseholdState s = withBookkeeping(new Bookkeeping(bookkeeping.scheduledDue(), bookkeeping.summary(),
+        bookkeeping.recentIds().add(event.meta().dedupeKey())));
     Instant at = event.meta().time();
     if (event instanceof HouseholdRegistered e) {
       return s.registered(e, at);
@@ -179,32 +302,32 @@ public record HouseholdState(
     } else if (event instanceof TrainingCompleted e) {
       return s.trainingCompleted(e);
     } else if (event instanceof HelperAssigned e) {
-      if (helperAt != null && at.isBefore(helperAt)) {
+      if (helper != null && at.isBefore(helper.assignedAt())) {
         return s;
       }
-      return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed,
-          closedAt, e.helperId(), e.helperName(), at, members, removedMembers, placements, trainings,
-          openAlerts, recentlyResolved, alertCount, scheduledDue, s.recentIds, s.summary);
+      return new HouseholdState(householdId, registration, new Helper(e.helperId(), e.helperName(), at), roster,
+          placements, trainings, alerts, s.bookkeeping);
     } else if (event instanceof HouseholdClosed) {
-      if (registeredAt != null && at.isBefore(registeredAt)) {
+      if (registration.registeredAt() != null && at.isBefore(registration.registeredAt())) {
         return s;
       }
-      return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, true, at,
-          helperId, helperName, helperAt, members, removedMembers, placements, trainings,
-          openAlerts, recentlyResolved, alertCount, scheduledDue, s.recentIds, s.summary);
+      return s.withRegistration(new Registration(registration.regionCode(), registration.deepPovertyArea(),
+          registration.registeredAt(), true, at));
     }
     throw new IllegalArgumentException("unhandled event " + event.getClass().getSimpleName());
   }
 
   private HouseholdState registered(HouseholdRegistered e, Instant at) {
-    boolean newer = registeredAt == null || !at.isBefore(registeredAt);
-    String region = newer ? e.regionCode() : regionCode;
-    boolean deep = newer ? e.deepPovertyArea() : deepPovertyArea;
-    boolean reopened = closed && closedAt != null && at.isAfter(closedAt);
-    HouseholdState s = new HouseholdState(householdId, region, deep,
-        newer ? at : registeredAt, closed && !reopened, reopened ? null : closedAt, helperId,
-        helperName, helperAt, members, removedMembers, rescoped(region), trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, recentIds, summary);
+    Registration r = registration;
+    boolean newer = r == null || !at.isBefore(r.registeredAt());
+    String region = newer ? e.regionCode() : r.regionCode();
+    boolean deep = newer ? e.deepPovertyArea() : r.deepPovertyArea();
+    boolean closed = r != null && r.closed();
+    boolean reopened = closed && r.closedAt() != null && at.isAfter(r.closedAt());
+    HouseholdState s = new HouseholdState(householdId,
+        new Registration(region, deep, newer ? at : r.registeredAt(), closed && !reopened,
+            reopened || r == null ? null : r.closedAt()),
+        helper, roster, rescoped(region), trainings, alerts, bookkeeping);
     for (MemberSpec m : e.members()) {
       s = s.memberChanged(m.memberId(), m.laborCapacity(), m.wantsTraining(), at);
     }
@@ -212,7 +335,7 @@ public record HouseholdState(
   }
 
   private Map<String, Placement> rescoped(String region) {
-    if (region.equals(regionCode)) {
+    if (region.equals(regionCode())) {
       return placements;
     }
     TreeMap<String, Placement> next = new TreeMap<>();
@@ -220,37 +343,36 @@ public record HouseholdState(
     return Collections.unmodifiableMap(next);
   }
 
-  private HouseholdState memberChanged(String memberId, cn.emon.alerting.LaborCapacity capacity,
-      Boolean wantsTraining, Instant at) {
-    Member existing = members.get(memberId);
+  private HouseholdState memberChanged(String memberId, LaborCapacity capacity, Boolean wantsTraining, Instant at) {
+    Member existing = members().get(memberId);
     Member next;
     if (existing != null) {
       next = existing.updated(capacity, wantsTraining, at);
     } else {
-      Instant removedAt = removedMembers.get(memberId);
+      Instant removedAt = roster.removed().get(memberId);
       if ((removedAt != null && at.isBefore(removedAt)) || capacity == null) {
         return this; // an update older than the member's removal does not bring it back
       }
       next = Member.of(memberId, capacity, Boolean.TRUE.equals(wantsTraining), at);
     }
-    return withMembers(with(members, memberId, next), removedMembers);
+    return withRoster(new Roster(with(members(), memberId, next), roster.removed()));
   }
 
   private HouseholdState memberRemoved(String memberId, Instant at) {
-    Member existing = members.get(memberId);
-    Map<String, Instant> removed = with(removedMembers, memberId, at);
+    Member existing = members().get(memberId);
+    Map<String, Instant> removed = with(roster.removed(), memberId, at);
     if (existing != null && at.isBefore(existing.updatedAt())) {
-      return withMembers(members, removed); // a later update keeps the member
+      return withRoster(new Roster(members(), removed)); // a later update keeps the member
     }
-    TreeMap<String, Member> next = new TreeMap<>(members);
+    TreeMap<String, Member> next = new TreeMap<>(members());
     next.remove(memberId);
-    return withMembers(Collections.unmodifiableMap(next), removed);
+    return withRoster(new Roster(Collections.unmodifiableMap(next), removed));
   }
 
   private HouseholdState placementStarted(PlacementStarted e) {
     Placement existing = placements.get(e.placementId());
     Placement p = new Placement(e.placementId(), e.memberId(), e.channel(), e.employer(),
-        e.workRegionCode(), WorkScope.of(regionCode, e.workRegionCode()), e.startDate(),
+        e.workRegionCode(), WorkScope.of(regionCode(), e.workRegionCode()), e.startDate(),
         e.expectedEndDate(), e.monthlyIncomeYuan(),
         existing == null ? null : existing.lastVerifiedOn(),
         existing == null ? null : existing.endDate(),
@@ -262,22 +384,21 @@ public record HouseholdState(
     HouseholdState s = withTraining(e.memberId(), e.programId(), t ->
         new Training(e.memberId(), e.programId(), e.startDate(), t == null ? null : t.endDate(),
             t == null ? null : t.certified()));
-    return s.withMembers(with(members, e.memberId(), members.get(e.memberId()).enrolledOn(e.startDate())),
-        removedMembers);
+    return s.withRoster(new Roster(with(members(), e.memberId(), members().get(e.memberId()).enrolledOn(e.startDate())),
+        roster.removed()));
   }
 
   private HouseholdState trainingCompleted(TrainingCompleted e) {
     HouseholdState s = withTraining(e.memberId(), e.programId(), t ->
         new Training(e.memberId(), e.programId(), t == null ? null : t.startDate(), e.endDate(),
             e.certified()));
-    Member m = members.get(e.memberId());
+    Member m = members().get(e.memberId());
     // A completion without a known enrolment is evidence of training all the same.
     Member next = m.lastEnrolledOn() == null ? m.enrolledOn(e.endDate()) : m;
-    return s.withMembers(with(members, e.memberId(), next), removedMembers);
+    return s.withRoster(new Roster(with(members(), e.memberId(), next), roster.removed()));
   }
 
-  private HouseholdState withTraining(String memberId, String programId,
-      java.util.function.UnaryOperator<Training> change) {
+  private HouseholdState withTraining(String memberId, String programId, UnaryOperator<Training> change) {
     List<Training> next = new ArrayList<>(trainings.size() + 1);
     boolean found = false;
     for (Training t : trainings) {
@@ -291,77 +412,53 @@ public record HouseholdState(
     if (!found) {
       next.add(change.apply(null));
     }
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, members, removedMembers, placements, List.copyOf(next),
-        openAlerts, recentlyResolved, alertCount, scheduledDue, recentIds, summary);
+    return new HouseholdState(householdId, registration, helper, roster, placements, List.copyOf(next), alerts,
+        bookkeeping);
   }
 
+  // The transitions of the events the previous release stored one by one (replay only).
+
   HouseholdState raise(Alert alert) {
-    List<Alert> open = new ArrayList<>(openAlerts);
-    open.add(alert);
-    return withAlerts(List.copyOf(open), recentlyResolved, alertCount + 1);
+    return withAlerts(alerts.raise(alert));
   }
 
   HouseholdState acknowledge(String alertId, String by, Instant at) {
-    List<Alert> open = new ArrayList<>(openAlerts.size());
-    for (Alert a : openAlerts) {
-      open.add(a.alertId().equals(alertId) ? a.acknowledged(by, at) : a);
-    }
-    return withAlerts(List.copyOf(open), recentlyResolved, alertCount);
+    return withAlerts(alerts.acknowledge(alertId, by, at));
   }
 
   HouseholdState resolve(String alertId, Instant at) {
-    List<Alert> open = new ArrayList<>(openAlerts.size());
-    List<Alert> resolved = new ArrayList<>(recentlyResolved);
-    for (Alert a : openAlerts) {
-      if (a.alertId().equals(alertId)) {
-        resolved.add(a.resolved(at));
-      } else {
-        open.add(a);
-      }
-    }
-    if (resolved.size() > RESOLVED_KEPT) {
-      resolved = resolved.subList(resolved.size() - RESOLVED_KEPT, resolved.size());
-    }
-    return withAlerts(List.copyOf(open), List.copyOf(resolved), alertCount);
+    return withAlerts(alerts.resolve(alertId, at));
   }
 
   HouseholdState summarized(HouseholdSummary next) {
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, members, removedMembers, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, recentIds, next);
+    return withBookkeeping(new Bookkeeping(bookkeeping.scheduledDue(), next, bookkeeping.recentIds()));
   }
 
   HouseholdState scheduled(Instant due) {
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, members, removedMembers, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, due, recentIds, summary);
+    return withBookkeeping(new Bookkeeping(due, bookkeeping.summary(), bookkeeping.recentIds()));
   }
 
   // ---------------------------------------------------------------------------------- helpers
 
-  private HouseholdState withRecentIds(RecentIds ids) {
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, members, removedMembers, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, ids, summary);
+  private HouseholdState withRegistration(Registration r) {
+    return new HouseholdState(householdId, r, helper, roster, placements, trainings, alerts, bookkeeping);
   }
 
-  private HouseholdState withMembers(Map<String, Member> m, Map<String, Instant> removed) {
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, m, removed, placements, trainings, openAlerts,
-        recentlyResolved, alertCount, scheduledDue, recentIds, summary);
+  private HouseholdState withRoster(Roster r) {
+    return new HouseholdState(householdId, registration, helper, r, placements, trainings, alerts, bookkeeping);
   }
 
   private HouseholdState withPlacement(Placement p) {
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, members, removedMembers, with(placements, p.placementId(), p),
-        trainings, openAlerts, recentlyResolved, alertCount, scheduledDue, recentIds, summary);
+    return new HouseholdState(householdId, registration, helper, roster, with(placements, p.placementId(), p),
+        trainings, alerts, bookkeeping);
   }
 
-  private HouseholdState withAlerts(List<Alert> open, List<Alert> resolved, long count) {
-    return new HouseholdState(householdId, regionCode, deepPovertyArea, registeredAt, closed, closedAt,
-        helperId, helperName, helperAt, members, removedMembers, placements, trainings, open,
-        resolved, count, scheduledDue, recentIds, summary);
+  private HouseholdState withAlerts(AlertBook book) {
+    return new HouseholdState(householdId, registration, helper, roster, placements, trainings, book, bookkeeping);
+  }
+
+  private HouseholdState withBookkeeping(Bookkeeping b) {
+    return new HouseholdState(householdId, registration, helper, roster, placements, trainings, alerts, b);
   }
 
   private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {

@@ -1,49 +1,84 @@
 package cn.emon.household;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The idempotency window of one household: its most recent {@code (source, id)} keys, oldest
- * first. A retry of an event older than the window would be applied again, so the window is sized
- * well past any integrator's retry horizon ({@code emon.household.dedupe-window}).
+ * first, at most {@code capacity} of them. A retry of an event older than the window's oldest key
+ * is applied again, so the window is sized well past any integrator's retry horizon
+ * ({@code emon.household.dedupe-window}). The capacity comes with the empty state, so event
+ * handlers never read configuration. Immutable; the lookup set is built on the first
+ * {@link #contains} only, so a replay (which never asks) pays for the keys alone.
  */
 public final class RecentIds {
 
-  private static final RecentIds EMPTY = new RecentIds(List.of());
+  private final String[] keys;
+  private final int capacity;
+  private volatile Set<String> lookup;
 
-  private final List<String> keys;
-  private final Set<String> lookup;
-
-  /** Reads back the array {@link #keys()} writes (delegating: the whole JSON value is the list). */
-  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-  RecentIds(List<String> keys) {
-    this.keys = List.copyOf(keys);
-    this.lookup = new HashSet<>(keys);
+  private RecentIds(String[] keys, int capacity) {
+    this.keys = keys;
+    this.capacity = capacity;
   }
 
-  public static RecentIds empty() {
-    return EMPTY;
+  @JsonCreator
+  static RecentIds of(@JsonProperty("keys") List<String> keys, @JsonProperty("capacity") int capacity) {
+    return new RecentIds(keys.toArray(String[]::new), capacity);
   }
 
-  @JsonValue
+  public static RecentIds empty(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("dedupe window: at least 1");
+    }
+    return new RecentIds(new String[0], capacity);
+  }
+
+  @JsonProperty("keys")
   public List<String> keys() {
-    return keys;
+    return List.of(keys);
+  }
+
+  @JsonProperty("capacity")
+  public int capacity() {
+    return capacity;
   }
 
   public boolean contains(String key) {
-    return lookup.contains(key);
+    Set<String> set = lookup;
+    if (set == null) {
+      set = new HashSet<>(Arrays.asList(keys));
+      lookup = set;
+    }
+    return set.contains(key);
   }
 
-  public RecentIds add(String key, int window) {
-    List<String> next = new ArrayList<>(Math.min(keys.size() + 1, window));
-    int from = Math.max(0, keys.size() + 1 - window);
-    next.addAll(keys.subList(from, keys.size()));
-    next.add(key);
-    return new RecentIds(next);
+  /** The window with {@code key} added, the oldest key dropped when full. */
+  public RecentIds add(String key) {
+    int kept = Math.min(keys.length, capacity - 1);
+    String[] next = new String[kept + 1];
+    System.arraycopy(keys, keys.length - kept, next, 0, kept);
+    next[kept] = key;
+    return new RecentIds(next, capacity);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RecentIds r && r.capacity == capacity && Arrays.equals(r.keys, keys);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(keys) + capacity;
+  }
+
+  @Override
+  public String toString() {
+    return "RecentIds" + new ArrayList<>(List.of(keys)) + "/" + capacity;
   }
 }

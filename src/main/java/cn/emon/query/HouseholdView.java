@@ -1,14 +1,13 @@
 package cn.emon.query;
 
 import cn.emon.alerting.AlertRules;
-import cn.emon.alerting.Member;
-import cn.emon.alerting.Placement;
-import cn.emon.alerting.PlacementStatus;
 import cn.emon.household.HouseholdState;
 import cn.emon.household.Training;
+import cn.emon.region.RegionCode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 
 /** The answer of {@code GET /api/v1/households/{id}}: current state with employment status at now. */
 public record HouseholdView(
@@ -43,25 +42,15 @@ public record HouseholdView(
         p.workScope().name(), p.startDate(), p.expectedEndDate(), p.monthlyIncomeYuan(),
         p.lastVerifiedOn(), p.endDate(), p.endReason() == null ? null : p.endReason().name(),
         rules.status(p, now).name().toLowerCase(java.util.Locale.ROOT))).toList();
+    Set<String> employed = rules.employment(s.facts(), now).keySet();
     List<MemberView> members = s.members().values().stream().map(m -> new MemberView(m.memberId(),
         m.laborCapacity().name(), m.laborCapacity().isLabourCapable(), m.wantsTraining(),
-        employed(m, s, rules, now))).toList();
-    boolean zero = !s.closed() && members.stream().anyMatch(MemberView::labourCapable)
-        && members.stream().noneMatch(MemberView::employed);
-    return new HouseholdView(s.householdId(), s.regionCode(),
-        s.regionCode().length() >= 6 ? s.regionCode().substring(0, 6) : s.regionCode(),
+        employed.contains(m.memberId()))).toList();
+    boolean zero = !s.closed() && members.stream().anyMatch(MemberView::labourCapable) && employed.isEmpty();
+    return new HouseholdView(s.householdId(), s.regionCode(), RegionCode.of(s.regionCode()).county(),
         s.deepPovertyArea(), s.closed(), zero,
-        s.helperId() == null ? null : new Helper(s.helperId(), s.helperName()),
+        s.helper() == null ? null : new Helper(s.helper().helperId(), s.helper().helperName()),
         members, placements, s.trainings(), s.openAlerts().stream().map(AlertView::of).toList(),
         s.scheduledDue());
-  }
-
-  private static boolean employed(Member m, HouseholdState s, AlertRules rules, Instant now) {
-    for (Placement p : s.placements().values()) {
-      if (p.memberId().equals(m.memberId()) && rules.status(p, now) == PlacementStatus.ACTIVE) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -112,34 +112,10 @@ public final class QueryRoutes extends ApiDirectives {
   private CompletionStage<HttpResponse> history(String householdId, Principal p) {
     return state(householdId, p).thenCompose(s -> readJournal
         .currentEventsByPersistenceId(Household.persistenceIdOf(householdId).id(), 0L, Long.MAX_VALUE)
+        .mapConcat(env -> HistoryEntry.of(env.sequenceNr(), env.timestamp(), (Household.Event) env.event()))
         .take(MAX_HISTORY)
-        .map(env -> {
-          Map<String, Object> entry = new LinkedHashMap<>();
-          entry.put("sequenceNr", env.sequenceNr());
-          entry.put("type", typeOf(env.event()));
-          entry.put("storedAt", java.time.Instant.ofEpochMilli(env.timestamp()));
-          entry.put("event", env.event());
-          return entry;
-        })
         .runWith(Sink.seq(), system)
         .thenApply(events -> JsonSupport.ok(Map.of("householdId", householdId, "events", events))));
-  }
-
-  static String typeOf(Object event) {
-    if (event instanceof Household.DomainEvent d) {
-      return d.meta().type();
-    } else if (event instanceof Household.AlertRaised) {
-      return "alert.raised";
-    } else if (event instanceof Household.AlertAcknowledged) {
-      return "alert.acknowledged";
-    } else if (event instanceof Household.AlertResolved) {
-      return "alert.resolved";
-    } else if (event instanceof Household.DeadlineScheduled) {
-      return "deadline.scheduled";
-    } else if (event instanceof Household.SummaryChanged) {
-      return "summary.changed";
-    }
-    return "unknown";
   }
 
   private CompletionStage<HttpResponse> list(AlertQuery q, Principal p) {

@@ -1,16 +1,17 @@
 package cn.emon.readmodel;
 
-import cn.emon.household.Household;
 import java.util.List;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
 
 /** Told about each group of events a projection applied, for metrics. */
 public interface ReadModelListener {
 
-  void applied(List<EventEnvelope<Household.Event>> envelopes);
+  void applied(List<JournalEntry> entries);
+
+  /** One fold took {@code nanos} over a group of {@code entries}. */
+  default void folded(String fold, long nanos, int entries) {}
 
   /** The projection of one slice failed and restarts with back-off from its last offset. */
   default void failed(String projectionKey, Throwable cause) {}
 
-  ReadModelListener NONE = envelopes -> {};
+  ReadModelListener NONE = entries -> {};
 }

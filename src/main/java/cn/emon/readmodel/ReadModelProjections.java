@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,9 +31,9 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 /**
  * Runs the read-model projection, one instance per journal tag slice, spread over the cluster by
  * ShardedDaemonProcess. Exactly-once: each group of events and its offset commit together. It is
- * the only reader of the journal: every fold of the events (the alerts and deadlines tables, the
- * region statistics, and the folds other features hand in, such as the webhook outbox) runs in the
- * same transaction, so they move in step and each event is read and deserialized once.
+ * the only reader of the journal: every feature's fold of the events (the alerts table, the deadline
+ * index, the region statistics, the webhook outbox …) runs in the same transaction over the whole
+ * group, so they move in step and each event is read and deserialized once.
  */
 public final class ReadModelProjections {
 
@@ -42,29 +41,21 @@ public final class ReadModelProjections {
 
   private ReadModelProjections() {}
 
-  /** A fold of a group of journal events inside the projection's transaction. */
-  public interface Fold {
-    void apply(Connection connection, List<EventEnvelope<Household.Event>> envelopes) throws Exception;
-  }
-
-  /**
-   * @param moreFolds folds of other features, each made fresh per projection instance, applied
-   *     after the read model's own in the same transaction
-   */
+  /** @param folds the features' folds, each made fresh per projection instance, applied in this order */
   public static void init(ActorSystem<?> system, DataSource dataSource, ReadModelSettings settings,
-      ReadModelListener listener, List<Supplier<Fold>> moreFolds) {
+      ReadModelListener listener, List<Supplier<Fold>> folds) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         "projection-" + NAME,
         Household.SLICES,
-        slice -> ProjectionBehavior.create(projection(system, dataSource, settings, listener, moreFolds, slice)),
+        slice -> ProjectionBehavior.create(projection(system, dataSource, settings, listener, folds, slice)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   static GroupedProjection<Offset, EventEnvelope<Household.Event>> projection(ActorSystem<?> system,
       DataSource dataSource, ReadModelSettings settings, ReadModelListener listener,
-      List<Supplier<Fold>> moreFolds, int slice) {
+      List<Supplier<Fold>> folds, int slice) {
     String tag = Household.TAGS.get(slice);
     SourceProvider<Offset, EventEnvelope<Household.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
@@ -72,14 +63,9 @@ public final class ReadModelProjections {
             ProjectionId.of(NAME, tag),
             source,
             () -> new HikariJdbcSession(dataSource),
-            () -> {
-              List<Fold> folds = new ArrayList<>();
-              folds.add(new AlertTableFold());
-              moreFolds.forEach(f -> folds.add(f.get()));
-              return new FoldAll(tag, folds, listener);
-            },
+            () -> new FoldAll(tag, folds.stream().map(Supplier::get).toList(), listener),
             system)
-        .withGroup(settings.batchSize(), Duration.ofMillis(50))
+        .withGroup(settings.batchSize(), settings.groupWait())
         .withStatusObserver(new FailureObserver(listener));
   }
 
@@ -90,10 +76,10 @@ public final class ReadModelProjections {
 
   /**
    * Applies every fold to the group in one connection and transaction, then tells the listener.
-   * First it locks the slice's row in {@code readmodel_applied}, which must lie before the group,
-   * and moves it to the group's end: when a hand-over lets a slice run on two nodes at once, the
-   * instance that lags waits for the other's commit, finds the group applied and fails (the slice
-   * restarts from the stored offset), so nothing is folded twice.
+   * First it moves the slice's row in {@code readmodel_applied} from before the group to its end,
+   * counting the group's events: when a hand-over lets a slice run on two nodes at once, the
+   * instance that lags waits on that row for the other's commit, finds the group applied and fails
+   * (the slice restarts from the stored offset), so nothing is folded twice.
    */
   static final class FoldAll extends JdbcHandler<List<EventEnvelope<Household.Event>>, HikariJdbcSession> {
     private final String slice;
@@ -111,36 +97,51 @@ public final class ReadModelProjections {
       if (envelopes.isEmpty()) {
         return;
       }
+      List<JournalEntry> entries = new ArrayList<>(envelopes.size());
+      for (EventEnvelope<Household.Event> env : envelopes) {
+        entries.add(JournalEntry.of(env));
+      }
       session.withConnection(c -> {
-        fence(c, offsetOf(envelopes.get(0)), offsetOf(envelopes.get(envelopes.size() - 1)));
+        fence(c, entries.get(0).ordering(), entries.get(entries.size() - 1).ordering(), entries.size());
         for (Fold fold : folds) {
-          fold.apply(c, envelopes);
+          long started = System.nanoTime();
+          fold.apply(c, entries);
+          listener.folded(fold.name(), System.nanoTime() - started, entries.size());
         }
         return null;
       });
-      listener.applied(envelopes);
+      listener.applied(entries);
     }
 
-
-    private void fence(Connection c, long first, long last) throws SQLException {
-      boolean known;
+    private void fence(Connection c, long first, long last, int events) throws SQLException {
+      // One statement when all is well: the row lock makes a concurrent instance wait for this
+      // transaction, and the condition, checked again after the wait, refuses it the group.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE readmodel_applied SET applied_through = ?,"
+          + " events_applied = events_applied + ? WHERE slice = ? AND applied_through < ?")) {
+        ps.setLong(1, last);
+        ps.setLong(2, events);
+        ps.setString(3, slice);
+        ps.setLong(4, first);
+        if (ps.executeUpdate() == 1) {
+          return;
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT applied_through FROM readmodel_applied WHERE slice = ? FOR UPDATE")) {
         ps.setString(1, slice);
         try (ResultSet rs = ps.executeQuery()) {
-          known = rs.next();
-          if (known && rs.getLong(1) >= first) {
+          if (rs.next()) {
             throw new AlreadyApplied(slice, rs.getLong(1), first);
           }
         }
       }
       // A slice's first group inserts its row; a concurrent first insert fails on the key and that
       // instance restarts.
-      try (PreparedStatement ps = c.prepareStatement(known
-          ? "UPDATE readmodel_applied SET applied_through = ? WHERE slice = ?"
-          : "INSERT INTO readmodel_applied (applied_through, slice) VALUES (?, ?)")) {
-        ps.setLong(1, last);
-        ps.setString(2, slice);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO readmodel_applied (slice, applied_through,"
+          + " events_applied, counted_from) VALUES (?, ?, ?, 0)")) {
+        ps.setString(1, slice);
+        ps.setLong(2, last);
+        ps.setLong(3, events);
         ps.executeUpdate();
       }
     }

@@ -1,44 +1,48 @@
 package cn.emon.readmodel;
 
 import cn.emon.db.PeriodicJdbcTask;
-import cn.emon.household.Household;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares the journal with the read model. Every AlertRaised of a slice at or below that slice's
- * committed offset must have its row in {@code alerts}; a difference means an
- * event was skipped (the read journal gives up on an ordering gap after max-tries) or applied
- * twice. Reported as {@code emon_readmodel_reconciliation_difference} and a warning. Counts are
+ * Compares the journal with the read model: every event of a slice at or below what the slice has
+ * folded must have been folded, once. The projection counts the events it folds in the same
+ * transaction ({@code readmodel_applied.events_applied}); this check counts the slice's journal rows
+ * over the same range. A difference means an event was skipped (the read journal gives up on an
+ * ordering gap after max-tries) or applied twice. Reported as
+ * {@code emon_readmodel_reconciliation_difference{table="journal"}} and a warning. Journal counts are
  * kept incrementally over ordering ranges, so each run reads only what is new.
  */
 public final class Reconciliation {
 
   private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
-  private static final String ALERT_RAISED_MANIFEST = Household.AlertRaised.class.getName();
 
   private final DataSource dataSource;
   private final Gauge difference;
-  private final long[] checkedUpTo = new long[Household.SLICES];
-  private long journalCount;
-  private long tableCount;
+  /** Per slice tag: journal rows counted over (countedFrom, checkedThrough]. */
+  private final Map<String, long[]> slices = new HashMap<>();
+  private long journalEvents;
 
   public Reconciliation(DataSource dataSource, PrometheusRegistry registry) {
     this.dataSource = dataSource;
     this.difference = Gauge.builder()
         .name("emon_readmodel_reconciliation_difference")
-        .help("AlertRaised events in the journal minus rows in the alerts table, up to the projection's lowest offset")
+        .help("Journal events minus events the read model folded, up to what each slice has folded")
         .labelNames("table")
         .register(registry);
-    this.difference.labelValues("alerts").set(0);
+    this.difference.labelValues("journal").set(0);
   }
 
   /** Runs {@link #check()} every interval, on this node. */
@@ -47,55 +51,54 @@ public final class Reconciliation {
         reconciliation::check);
   }
 
-  /**
-   * Brings the counts of every slice up to that slice's committed offset and returns the
-   * difference. Slices are compared separately because a quiet slice's offset lags the others.
-   */
+  /** Brings the journal counts of every slice up to what it has folded and returns the difference. */
   public synchronized long check() throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      for (int slice = 0; slice < Household.SLICES; slice++) {
-        String tag = Household.TAGS.get(slice);
-        long upTo = committedOffset(c, tag);
-        if (upTo > checkedUpTo[slice]) {
-          // Both counts of a range are taken before either is added: a query that fails between them
-          // (the database gone mid-check) must leave the range to be counted again whole.
-          long inJournal = count(c, "SELECT count(*) FROM event_journal j JOIN event_tag t ON t.event_id = j.ordering"
-              + " WHERE t.tag = ? AND j.ordering > ? AND j.ordering <= ?"
-              + " AND j.event_ser_manifest = '" + ALERT_RAISED_MANIFEST + "'", tag, checkedUpTo[slice], upTo);
-          long inTable = count(c, "SELECT count(*) FROM alerts a JOIN event_tag t ON t.event_id = a.raised_ordering"
-              + " WHERE t.tag = ? AND a.raised_ordering > ? AND a.raised_ordering <= ?", tag, checkedUpTo[slice], upTo);
-          journalCount += inJournal;
-          tableCount += inTable;
-          checkedUpTo[slice] = upTo;
+      long diff = 0;
+      long counted = 0;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT slice, applied_through, events_applied, counted_from FROM readmodel_applied");
+          ResultSet rs = ps.executeQuery()) {
+        List<long[]> rows = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        while (rs.next()) {
+          tags.add(rs.getString(1));
+          rows.add(new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+        }
+        for (int i = 0; i < tags.size(); i++) {
+          long appliedThrough = rows.get(i)[0];
+          long folded = rows.get(i)[1];
+          long countedFrom = rows.get(i)[2];
+          // slice[0]: counted through; slice[1]: journal rows in (countedFrom, slice[0]]
+          long[] slice = slices.computeIfAbsent(tags.get(i), t -> new long[] {countedFrom, 0});
+          if (appliedThrough > slice[0]) {
+            // Counted before it is added: a query that fails (the database gone mid-check) leaves the
+            // range to be counted again whole.
+            long n = count(c, tags.get(i), slice[0], appliedThrough);
+            slice[1] += n;
+            slice[0] = appliedThrough;
+          }
+          diff += slice[1] - folded;
+          counted += slice[1];
         }
       }
-      long diff = journalCount - tableCount;
-      difference.labelValues("alerts").set(diff);
+      journalEvents = counted;
+      difference.labelValues("journal").set(diff);
       if (diff != 0) {
-        log.warn("Read model differs from the journal: {} AlertRaised events have no alerts row", diff);
+        log.warn("Read model differs from the journal: {} journal events not folded exactly once", diff);
       }
       return diff;
     }
   }
 
-  /** AlertRaised events counted in the journal so far. */
-  public synchronized long journalAlerts() {
-    return journalCount;
+  /** Journal events counted so far, over every slice. */
+  public synchronized long journalEvents() {
+    return journalEvents;
   }
 
-  private static long committedOffset(Connection c, String tag) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT current_offset FROM pekko_projection_offset_store"
-        + " WHERE projection_name = ? AND projection_key = ?")) {
-      ps.setString(1, ReadModelProjections.NAME);
-      ps.setString(2, tag);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
-      }
-    }
-  }
-
-  private static long count(Connection c, String sql, String tag, long from, long to) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+  private static long count(Connection c, String tag, long from, long to) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT count(*) FROM event_tag WHERE tag = ? AND event_id > ? AND event_id <= ?")) {
       ps.setString(1, tag);
       ps.setLong(2, from);
       ps.setLong(3, to);

@@ -1,255 +1,226 @@
-package cn.emon.readmodel;
+package cn.emon.stats;
 
+import cn.emon.db.Sql;
+import cn.emon.db.Upsert;
+import cn.emon.db.Upsert.Type;
 import cn.emon.household.Alert;
 import cn.emon.household.Household;
+import cn.emon.household.Household.AlertChange;
 import cn.emon.household.HouseholdSummary;
+import cn.emon.readmodel.Fold;
+import cn.emon.readmodel.JournalEntry;
+import cn.emon.region.RegionCode;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Folds one group of a slice's events into the region statistics: the last summary of each
+ * Folds a group of a slice's events into the region statistics: the last summary of each
  * household ({@code household_summary}) and the per-county counters. A new summary applies as the
- * delta old → new; alerts count on raise, acknowledge and resolve. Deltas are summed in memory
- * over the group and written once at {@link #flush}, inside the projection's transaction.
+ * delta before → after (the event carries both); alerts count on raise, acknowledge and resolve.
+ * Deltas are summed in memory over the group and written as one upsert per table.
  *
  * <p>Counter rows are keyed by slice as well as county: a household's events reach one slice
- * only, so each slice's projection is the only writer of its rows and update-then-insert is safe.
+ * only, so each slice's projection is the only writer of its rows.
  */
-final class RegionStatsFold {
+public final class RegionStatsFold implements Fold {
 
-  /** The part of a summary the counters see, as stored in {@code household_summary}. */
-  private record Stored(String regionCode, boolean deepPovertyArea, boolean closed, int labourCapable,
-      boolean zeroEmployment, String employed, Boolean helperAssigned) {
+  private static final Upsert SUMMARY = summary(true);
+  /** For summaries the previous release stored, which do not say whether a helper is assigned. */
+  private static final Upsert LEGACY_SUMMARY = summary(false);
 
-    static Stored of(HouseholdSummary s) {
-      StringBuilder employed = new StringBuilder();
+  private static Upsert summary(boolean withHelper) {
+    Upsert.Builder b = Upsert.into("household_summary")
+        .key("household_id", Type.TEXT)
+        .set("slice", Type.INT)
+        .set("region_code", Type.TEXT)
+        .set("county_code", Type.TEXT)
+        .set("deep_poverty", Type.BOOLEAN)
+        .set("closed", Type.BOOLEAN)
+        .set("labour_capable", Type.INT)
+        .set("zero_employment", Type.BOOLEAN)
+        .set("employed", Type.TEXT)
+        .set("updated_at", Type.BIGINT);
+    return withHelper ? b.set("helper_assigned", Type.BOOLEAN).build() : b.build();
+  }
+  private static final Upsert HOUSEHOLDS = counters("region_households", List.of("county_code"),
+      List.of("households", "labour_capable", "zero_employment"));
+  private static final Upsert EMPLOYMENT = counters("region_employment", List.of("county_code", "channel", "work_scope"),
+      List.of("members"));
+  private static final Upsert YEARS = counters("region_employment_years", List.of("county_code", "start_year"),
+      List.of("members"));
+  private static final Upsert ALERTS = counters("region_alerts", List.of("county_code", "alert_type", "severity"),
+      List.of("open_count", "acknowledged_count", "raised_total", "acknowledged_total", "resolved_total",
+          "resolve_millis_total"));
+
+  private static Upsert counters(String table, List<String> keys, List<String> counters) {
+    Upsert.Builder b = Upsert.into(table);
+    for (String k : keys) {
+      b.key(k, k.equals("start_year") ? Type.INT : Type.TEXT);
+    }
+    b.key("slice", Type.INT);
+    for (String counter : counters) {
+      b.add(counter, Type.BIGINT);
+    }
+    return b.build();
+  }
+
+  @Override
+  public String name() {
+    return "stats";
+  }
+
+  /** The group's sums, per counter table, keyed by the table's key columns without the slice. */
+  private static final class Deltas {
+    final Map<List<Object>, long[]> households = new HashMap<>();
+    final Map<List<Object>, long[]> employment = new HashMap<>();
+    final Map<List<Object>, long[]> years = new HashMap<>();
+    final Map<List<Object>, long[]> alerts = new HashMap<>();
+
+    void count(HouseholdSummary s, int sign) {
+      if (s == null || s.closed()) {
+        return; // a closed household is out of monitoring: it counts nowhere
+      }
+      String county = RegionCode.of(s.regionCode()).county();
+      long[] h = households.computeIfAbsent(List.of(county), k -> new long[3]);
+      h[0] += sign;
+      h[1] += (long) sign * s.labourCapable();
+      h[2] += s.zeroEmployment() ? sign : 0;
       for (HouseholdSummary.Employment e : s.employed()) {
-        employed.append(employed.length() == 0 ? "" : ",")
-            .append(e.channel().name()).append('/').append(e.scope().name()).append('/').append(e.startYear());
-      }
-      return new Stored(s.regionCode(), s.deepPovertyArea(), s.closed(), s.labourCapable(),
-          s.zeroEmployment(), employed.toString(), s.helperAssigned());
-    }
-
-    String county() {
-      return countyOf(regionCode);
-    }
-  }
-
-  private final int slice;
-  /** household id → its summary as of the events folded so far (null: none yet). */
-  private final Map<String, Stored> summaries = new HashMap<>();
-  private final Map<String, Stored> changed = new HashMap<>();
-  private final Map<String, Long> updatedAt = new HashMap<>();
-  private final Map<List<Object>, long[]> households = new HashMap<>();
-  private final Map<List<Object>, long[]> employment = new HashMap<>();
-  private final Map<List<Object>, long[]> years = new HashMap<>();
-  private final Map<List<Object>, long[]> alerts = new HashMap<>();
-  /** Households that got a helper in this group. */
-  private final java.util.Set<String> helped = new java.util.HashSet<>();
-
-  RegionStatsFold(int slice) {
-    this.slice = slice;
-  }
-
-  static String countyOf(String regionCode) {
-    return regionCode.length() >= 6 ? regionCode.substring(0, 6) : regionCode;
-  }
-
-  /** Adds what one event changes; events of one household must come in journal order. */
-  void apply(Connection c, Household.Event event, long timestamp) throws SQLException {
-    if (event instanceof Household.SummaryChanged e) {
-      Stored next = Stored.of(e.summary());
-      Stored previous = summaries.containsKey(e.householdId()) ? summaries.get(e.householdId())
-          : load(c, e.householdId());
-      count(previous, -1);
-      count(next, +1);
-      summaries.put(e.householdId(), next);
-      changed.put(e.householdId(), next);
-      updatedAt.put(e.householdId(), timestamp);
-    } else if (event instanceof Household.HelperAssigned e) {
-      // Summaries stored before helperAssigned existed do not say it; the event does (a helper is
-      // never unassigned).
-      helped.add(e.householdId());
-    } else if (event instanceof Household.AlertRaised e) {
-      long[] row = alertRow(e.alert());
-      row[0]++; // open
-      row[2]++; // raised
-    } else if (event instanceof Household.AlertAcknowledged e) {
-      long[] row = alertRow(e.alert());
-      row[1]++; // acknowledged now
-      row[3]++; // acknowledged in all
-    } else if (event instanceof Household.AlertResolved e) {
-      Alert a = e.alert();
-      long[] row = alertRow(a);
-      row[0]--;
-      if (a.acknowledgedAt() != null) {
-        row[1]--;
-      }
-      row[4]++;
-      row[5] += Math.max(0, e.at().toEpochMilli() - a.raisedAt().toEpochMilli());
-    }
-  }
-
-  private void count(Stored s, int sign) {
-    if (s == null || s.closed()) {
-      return; // a closed household is out of monitoring: it counts nowhere
-    }
-    String county = s.county();
-    long[] h = households.computeIfAbsent(List.of(county), k -> new long[3]);
-    h[0] += sign;
-    h[1] += (long) sign * s.labourCapable();
-    h[2] += s.zeroEmployment() ? sign : 0;
-    if (s.employed().isEmpty()) {
-      return;
-    }
-    for (String entry : s.employed().split(",")) {
-      String[] parts = entry.split("/");
-      employment.computeIfAbsent(List.of(county, parts[0], parts[1]), k -> new long[1])[0] += sign;
-      years.computeIfAbsent(List.of(county, Integer.parseInt(parts[2])), k -> new long[1])[0] += sign;
-    }
-  }
-
-  private long[] alertRow(Alert a) {
-    return alerts.computeIfAbsent(List.of(a.countyCode(), a.type().name(), a.severity().wireName()),
-        k -> new long[6]);
-  }
-
-  private Stored load(Connection c, String householdId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT region_code, deep_poverty, closed, labour_capable,"
-        + " zero_employment, employed FROM household_summary WHERE household_id = ?")) {
-      ps.setString(1, householdId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new Stored(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4),
-            rs.getBoolean(5), rs.getString(6), null) : null;
+        employment.computeIfAbsent(List.of(county, e.channel().name(), e.scope().name()), k -> new long[1])[0] += sign;
+        years.computeIfAbsent(List.of(county, e.startYear()), k -> new long[1])[0] += sign;
       }
     }
-  }
 
-  /** Writes the summed deltas and the households' last summaries. */
-  void flush(Connection c) throws SQLException {
-    for (Map.Entry<String, Stored> e : changed.entrySet()) {
-      saveSummary(c, e.getKey(), e.getValue(), updatedAt.get(e.getKey()));
-    }
-    if (!helped.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE household_summary SET helper_assigned = TRUE WHERE household_id = ?")) {
-        for (String householdId : helped) {
-          ps.setString(1, householdId);
-          ps.addBatch();
+    void count(AlertChange change) {
+      Alert a = change.alert();
+      long[] row = alerts.computeIfAbsent(List.of(a.countyCode(), a.type().name(), a.severity().wireName()),
+          k -> new long[6]);
+      switch (change.kind()) {
+        case RAISED -> {
+          row[0]++; // open
+          row[2]++; // raised
         }
-        ps.executeBatch();
+        case ACKNOWLEDGED -> {
+          row[1]++; // acknowledged now
+          row[3]++; // acknowledged in all
+        }
+        case RESOLVED -> {
+          row[0]--;
+          if (a.acknowledgedAt() != null) {
+            row[1]--;
+          }
+          row[4]++;
+          row[5] += Math.max(0, a.resolvedAt().toEpochMilli() - a.raisedAt().toEpochMilli());
+        }
       }
-    }
-    add(c, "region_households", List.of("county_code"),
-        List.of("households", "labour_capable", "zero_employment"), households);
-    add(c, "region_employment", List.of("county_code", "channel", "work_scope"), List.of("members"), employment);
-    add(c, "region_employment_years", List.of("county_code", "start_year"), List.of("members"), years);
-    add(c, "region_alerts", List.of("county_code", "alert_type", "severity"),
-        List.of("open_count", "acknowledged_count", "raised_total", "acknowledged_total", "resolved_total",
-            "resolve_millis_total"), alerts);
-  }
-
-  private void saveSummary(Connection c, String householdId, Stored s, long at) throws SQLException {
-    // A summary stored before helperAssigned existed leaves the column as it is (V7 filled it).
-    try (PreparedStatement ps = c.prepareStatement("UPDATE household_summary SET region_code = ?,"
-        + " county_code = ?, deep_poverty = ?, closed = ?, labour_capable = ?, zero_employment = ?, employed = ?,"
-        + " updated_at = ?, helper_assigned = COALESCE(?, helper_assigned) WHERE household_id = ?")) {
-      bindSummary(ps, s, at);
-      ps.setObject(9, s.helperAssigned(), java.sql.Types.BOOLEAN);
-      ps.setString(10, householdId);
-      if (ps.executeUpdate() > 0) {
-        return;
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO household_summary (region_code, county_code,"
-        + " deep_poverty, closed, labour_capable, zero_employment, employed, updated_at, helper_assigned,"
-        + " household_id, slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      bindSummary(ps, s, at);
-      ps.setBoolean(9, Boolean.TRUE.equals(s.helperAssigned()));
-      ps.setString(10, householdId);
-      ps.setInt(11, slice);
-      ps.executeUpdate();
     }
   }
 
-  private static void bindSummary(PreparedStatement ps, Stored s, long at) throws SQLException {
-    ps.setString(1, s.regionCode());
-    ps.setString(2, s.county());
-    ps.setBoolean(3, s.deepPovertyArea());
-    ps.setBoolean(4, s.closed());
-    ps.setInt(5, s.labourCapable());
-    ps.setBoolean(6, s.zeroEmployment());
-    ps.setString(7, s.employed());
-    ps.setLong(8, at);
+  @Override
+  public void apply(Connection c, List<JournalEntry> entries) throws SQLException {
+    int slice = Household.sliceOf(entries.get(0).householdId());
+    Map<String, HouseholdSummary> last = previousOfLegacy(c, entries);
+    Map<String, Object[]> summaries = new LinkedHashMap<>();
+    Set<String> helped = new HashSet<>();
+    Deltas d = new Deltas();
+    for (JournalEntry e : entries) {
+      Household.Changes ch = e.changes();
+      if (ch.summary() != null) {
+        HouseholdSummary before = ch.summaryBeforeKnown() || !last.containsKey(ch.householdId())
+            ? ch.summary().before() : last.get(ch.householdId());
+        HouseholdSummary after = ch.summary().after();
+        d.count(before, -1);
+        d.count(after, +1);
+        last.put(ch.householdId(), after);
+        summaries.put(ch.householdId(), summaryRow(ch.householdId(), slice, after, e.timestamp()));
+      }
+      if (ch.input() instanceof Household.HelperAssigned) {
+        // Summaries stored by the previous release do not say whether a helper is assigned; the
+        // event does (a helper is never unassigned).
+        helped.add(ch.householdId());
+      }
+      ch.alerts().forEach(d::count);
+    }
+    List<Object[]> withHelper = new ArrayList<>();
+    List<Object[]> legacy = new ArrayList<>();
+    for (Object[] row : summaries.values()) {
+      if (row[row.length - 1] == null) {
+        legacy.add(java.util.Arrays.copyOf(row, row.length - 1));
+      } else {
+        withHelper.add(row);
+      }
+    }
+    SUMMARY.execute(c, withHelper);
+    LEGACY_SUMMARY.execute(c, legacy);
+    Upsert.updateWhereIn(c, "household_summary", "helper_assigned = TRUE", "household_id", helped);
+    HOUSEHOLDS.execute(c, rows(d.households, slice));
+    EMPLOYMENT.execute(c, rows(d.employment, slice));
+    YEARS.execute(c, rows(d.years, slice));
+    ALERTS.execute(c, rows(d.alerts, slice));
   }
 
   /**
-   * Adds each delta row to its counter row: update, or insert when the slice has no row yet for
-   * that key. Rows whose deltas are all zero are skipped.
+   * What the read model last counted of the households whose first summary in the group was stored
+   * by the previous release without its predecessor (one read for the group; none otherwise).
    */
-  private void add(Connection c, String table, List<String> keys, List<String> counters,
-      Map<List<Object>, long[]> deltas) throws SQLException {
-    List<Map.Entry<List<Object>, long[]>> pending = new ArrayList<>();
-    for (Map.Entry<List<Object>, long[]> e : deltas.entrySet()) {
-      for (long d : e.getValue()) {
-        if (d != 0) {
-          pending.add(e);
-          break;
-        }
+  private static Map<String, HouseholdSummary> previousOfLegacy(Connection c, List<JournalEntry> entries)
+      throws SQLException {
+    Set<String> seen = new HashSet<>();
+    Set<String> lookUp = new HashSet<>();
+    for (JournalEntry e : entries) {
+      if (e.changes().summary() != null && seen.add(e.householdId()) && !e.changes().summaryBeforeKnown()) {
+        lookUp.add(e.householdId());
       }
     }
-    if (pending.isEmpty()) {
-      return;
+    Map<String, HouseholdSummary> found = new HashMap<>();
+    if (lookUp.isEmpty()) {
+      return found;
     }
-    String where = " WHERE slice = ?" + keys.stream().map(k -> " AND " + k + " = ?").reduce("", String::concat);
-    String set = String.join(", ", counters.stream().map(k -> k + " = " + k + " + ?").toList());
-    List<Map.Entry<List<Object>, long[]>> missing = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + set + where)) {
-      for (Map.Entry<List<Object>, long[]> e : pending) {
-        int i = bindCounters(ps, 1, e.getValue());
-        ps.setInt(i++, slice);
-        bindKeys(ps, i, e.getKey());
-        if (ps.executeUpdate() == 0) {
-          missing.add(e);
-        }
-      }
+    for (Map.Entry<String, HouseholdSummary> row : Sql.whereIn(c, "SELECT household_id, region_code, deep_poverty,"
+        + " closed, labour_capable, zero_employment, employed, helper_assigned FROM household_summary WHERE",
+        "household_id", lookUp, rs -> Map.entry(rs.getString(1), new HouseholdSummary(rs.getString(2),
+            rs.getBoolean(3), rs.getBoolean(4), rs.getInt(5), rs.getBoolean(6), EmployedColumn.parse(rs.getString(7)),
+            rs.getBoolean(8))))) {
+      found.put(row.getKey(), row.getValue());
     }
-    if (missing.isEmpty()) {
-      return;
-    }
-    String columns = String.join(", ", counters) + ", slice, " + String.join(", ", keys);
-    String marks = String.join(", ", java.util.Collections.nCopies(counters.size() + 1 + keys.size(), "?"));
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
-      for (Map.Entry<List<Object>, long[]> e : missing) {
-        int i = bindCounters(ps, 1, e.getValue());
-        ps.setInt(i++, slice);
-        bindKeys(ps, i, e.getKey());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    // A household the read model has never counted starts from nothing.
+    lookUp.forEach(h -> found.putIfAbsent(h, null));
+    return found;
   }
 
-  private static int bindCounters(PreparedStatement ps, int from, long[] values) throws SQLException {
-    int i = from;
-    for (long v : values) {
-      ps.setLong(i++, v);
-    }
-    return i;
+  private static Object[] summaryRow(String householdId, int slice, HouseholdSummary s, long at) {
+    RegionCode region = RegionCode.of(s.regionCode());
+    return new Object[] {householdId, slice, s.regionCode(), region.county(), s.deepPovertyArea(), s.closed(),
+        s.labourCapable(), s.zeroEmployment(), EmployedColumn.format(s.employed()), at, s.helperAssigned()};
   }
 
-  private static void bindKeys(PreparedStatement ps, int from, List<Object> key) throws SQLException {
-    int i = from;
-    for (Object k : key) {
-      ps.setObject(i++, k);
-    }
+  /** Counter rows whose deltas are not all zero, with the slice after the key. */
+  private static List<Object[]> rows(Map<List<Object>, long[]> deltas, int slice) {
+    List<Object[]> rows = new ArrayList<>();
+    deltas.forEach((key, values) -> {
+      for (long v : values) {
+        if (v != 0) {
+          Object[] row = new Object[key.size() + 1 + values.length];
+          int i = 0;
+          for (Object k : key) {
+            row[i++] = k;
+          }
+          row[i++] = slice;
+          for (long value : values) {
+            row[i++] = value;
+          }
+          rows.add(row);
+          return;
+        }
+      }
+    });
+    return rows;
   }
 }

@@ -1,10 +1,13 @@
 package cn.emon.webhook;
 
+import cn.emon.db.Upsert;
+import cn.emon.db.Upsert.Type;
 import cn.emon.household.Alert;
 import cn.emon.household.Household;
 import cn.emon.http.JsonSupport;
 import cn.emon.query.AlertView;
-import cn.emon.readmodel.ReadModelProjections;
+import cn.emon.readmodel.Fold;
+import cn.emon.readmodel.JournalEntry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,18 +15,51 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import java.util.Map;
 
 /**
  * Turns each alert change of a slice into one delivery row per matching enabled subscription,
  * with the alert JSON fixed as it stood then, and keeps the slice's open alerts for the
  * alertmanager-api re-send. Runs inside the read-model projection's transaction, which also
- * stores the offset: each change is queued exactly once, in step with the alerts table.
- * Subscriptions see changes stored after they were created only.
+ * stores the offset: each change is queued exactly once, in step with the alerts table; a group
+ * is written in one insert per table. Subscriptions see changes stored after they were created only.
+ *
+ * <p>A delivery's {@code seq} is the change's position in its household's history: the event's
+ * sequence number × 1000 + the change's index in the event (one stored event carries every alert
+ * change its input caused; a household has at most 100 members, so far fewer than 1000 changes).
+ * The dispatcher sends one (subscription, household)'s deliveries in that order.
  */
-final class OutboxFold implements ReadModelProjections.Fold {
+final class OutboxFold implements Fold {
+
+  static final int CHANGES_PER_EVENT = 1000;
+
+  private static final Upsert DELIVERIES = Upsert.into("webhook_deliveries")
+      .key("delivery_id", Type.TEXT)
+      .keep("message_id", Type.TEXT)
+      .keep("subscription_id", Type.TEXT)
+      .keep("slice", Type.INT)
+      .keep("household_id", Type.TEXT)
+      .keep("seq", Type.BIGINT)
+      .keep("alert_id", Type.TEXT)
+      .keep("event_type", Type.TEXT)
+      .keep("event_at", Type.BIGINT)
+      .keep("payload", Type.TEXT)
+      .keep("status", Type.TEXT)
+      .keep("attempts", Type.INT)
+      .keep("schedule_step", Type.INT)
+      .keep("next_attempt_at", Type.BIGINT)
+      .keep("created_at", Type.BIGINT)
+      .build();
+  private static final Upsert OPEN_ALERTS = Upsert.into("webhook_open_alerts")
+      .key("alert_id", Type.TEXT)
+      .set("slice", Type.INT)
+      .set("household_id", Type.TEXT)
+      .set("payload", Type.TEXT)
+      .build();
 
   private final WebhookSettings settings;
   private final Clock clock;
@@ -34,70 +70,62 @@ final class OutboxFold implements ReadModelProjections.Fold {
   }
 
   @Override
-  public void apply(Connection c, List<EventEnvelope<Household.Event>> envelopes) throws SQLException {
+  public String name() {
+    return "webhook-outbox";
+  }
+
+  @Override
+  public void apply(Connection c, List<JournalEntry> entries) throws SQLException {
     List<Subscription> subscriptions = null;
-    for (EventEnvelope<Household.Event> env : envelopes) {
-      AlertChange change = changeOf(env.event());
-      if (change == null) {
-        continue;
-      }
-      Alert alert = alertOf(env.event());
-      keepOpenAlerts(c, alert, change);
-      if (subscriptions == null) {
-        subscriptions = SubscriptionStore.enabled(c);
-      }
-      for (Subscription s : subscriptions) {
-        if (s.matches(alert) && s.createdAt().toEpochMilli() <= env.timestamp()) {
-          enqueue(c, s, env, alert, change);
+    List<Object[]> deliveries = new ArrayList<>();
+    Map<String, Object[]> open = new LinkedHashMap<>();
+    List<String> closed = new ArrayList<>();
+    long now = clock.millis();
+    for (JournalEntry e : entries) {
+      List<Household.AlertChange> changes = e.changes().alerts();
+      for (int i = 0; i < changes.size(); i++) {
+        Alert alert = changes.get(i).alert();
+        AlertChange change = changeOf(changes.get(i));
+        String payload = payload(change);
+        if (change.resolved()) {
+          open.remove(alert.alertId());
+          closed.add(alert.alertId());
+        } else {
+          closed.remove(alert.alertId());
+          open.put(alert.alertId(), new Object[] {alert.alertId(), Household.sliceOf(alert.householdId()),
+              alert.householdId(), payload});
+        }
+        if (subscriptions == null) {
+          subscriptions = SubscriptionStore.enabled(c);
+        }
+        long position = e.sequenceNr() * CHANGES_PER_EVENT + i;
+        for (Subscription s : subscriptions) {
+          if (s.matches(alert) && s.createdAt().toEpochMilli() <= e.timestamp()) {
+            String hash = stableHash(s.id() + "|" + alert.householdId() + "|" + position);
+            deliveries.add(new Object[] {"dlv_" + hash, "msg_" + hash, s.id(), Household.sliceOf(alert.householdId()),
+                alert.householdId(), position, alert.alertId(), change.type(), change.at().toEpochMilli(), payload,
+                DeliveryStore.PENDING, 0, 0, now + settings.retrySchedule().get(0).toMillis(), now});
+          }
         }
       }
     }
+    // Guarded insert: a replayed group (never expected with exactly-once) adds nothing twice.
+    DELIVERIES.execute(c, deliveries);
+    Upsert.deleteWhereIn(c, "webhook_open_alerts", "alert_id", closed);
+    OPEN_ALERTS.execute(c, open.values());
   }
 
-  private static AlertChange changeOf(Household.Event event) {
-    if (event instanceof Household.AlertRaised e) {
-      return change(AlertChange.RAISED, e.alert().raisedAt(), e.alert());
-    } else if (event instanceof Household.AlertAcknowledged e) {
-      return change(AlertChange.ACKNOWLEDGED, e.at(), e.alert());
-    } else if (event instanceof Household.AlertResolved e) {
-      return change(AlertChange.RESOLVED, e.at(), e.alert());
-    }
-    return null;
+  private static AlertChange changeOf(Household.AlertChange change) {
+    Alert a = change.alert();
+    return switch (change.kind()) {
+      case RAISED -> change(AlertChange.RAISED, a.raisedAt(), a);
+      case ACKNOWLEDGED -> change(AlertChange.ACKNOWLEDGED, a.acknowledgedAt(), a);
+      case RESOLVED -> change(AlertChange.RESOLVED, a.resolvedAt(), a);
+    };
   }
 
   private static AlertChange change(String type, Instant at, Alert alert) {
     return new AlertChange(type, at, JsonSupport.WRITER.valueToTree(AlertView.of(alert)));
-  }
-
-  private static Alert alertOf(Household.Event event) {
-    if (event instanceof Household.AlertRaised e) {
-      return e.alert();
-    } else if (event instanceof Household.AlertAcknowledged e) {
-      return e.alert();
-    }
-    return ((Household.AlertResolved) event).alert();
-  }
-
-  private static void keepOpenAlerts(Connection c, Alert alert, AlertChange change) throws SQLException {
-    Sql.update(c, "DELETE FROM webhook_open_alerts WHERE alert_id = ?", alert.alertId());
-    if (!change.resolved()) {
-      Sql.update(c, "INSERT INTO webhook_open_alerts (alert_id, slice, household_id, payload) VALUES (?, ?, ?, ?)",
-          alert.alertId(), Household.sliceOf(alert.householdId()), alert.householdId(), payload(change));
-    }
-  }
-
-  private void enqueue(Connection c, Subscription s, EventEnvelope<Household.Event> env, Alert alert,
-      AlertChange change) throws SQLException {
-    String hash = stableHash(s.id() + "|" + alert.householdId() + "|" + env.sequenceNr());
-    long now = clock.millis();
-    // Guarded insert: a replayed group (never expected with exactly-once) adds nothing twice.
-    Sql.update(c, "INSERT INTO webhook_deliveries (delivery_id, message_id, subscription_id, slice, household_id,"
-            + " seq, alert_id, event_type, event_at, payload, status, attempts, schedule_step, next_attempt_at,"
-            + " created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ? FROM (SELECT 1 AS one) x"
-            + " WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE delivery_id = ?)",
-        "dlv_" + hash, "msg_" + hash, s.id(), Household.sliceOf(alert.householdId()), alert.householdId(),
-        env.sequenceNr(), alert.alertId(), change.type(), change.at().toEpochMilli(), payload(change),
-        DeliveryStore.PENDING, now + settings.retrySchedule().get(0).toMillis(), now, "dlv_" + hash);
   }
 
   private static String payload(AlertChange change) {

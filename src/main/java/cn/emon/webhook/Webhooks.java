@@ -1,7 +1,7 @@
 package cn.emon.webhook;
 
 import cn.emon.auth.Authenticator;
-import cn.emon.readmodel.ReadModelProjections;
+import cn.emon.readmodel.Fold;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -21,7 +21,7 @@ public final class Webhooks {
   private Webhooks() {}
 
   /** Queues alert changes for delivery, in the read-model projection's transaction. */
-  public static Supplier<ReadModelProjections.Fold> outbox(WebhookSettings settings, Clock clock) {
+  public static Supplier<Fold> outbox(WebhookSettings settings, Clock clock) {
     return () -> new OutboxFold(settings, clock);
   }
 

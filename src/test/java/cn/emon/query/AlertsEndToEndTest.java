@@ -247,7 +247,7 @@ class AlertsEndToEndTest {
         new PrometheusRegistry());
     Await.until(Duration.ofSeconds(60), "reconciliation covers the burst", () -> {
       try {
-        return reconciliation.check() == 0 && reconciliation.journalAlerts() >= raisedInJournal.size();
+        return reconciliation.check() == 0 && reconciliation.journalEvents() >= raisedInJournal.size();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }

@@ -50,8 +50,8 @@ class ProjectionFenceTest {
       List<EventEnvelope<Household.Event>> group = List.of(EventEnvelope.create(Sequence.apply(first),
           Household.persistenceIdOf(twin).id(), 1, new Household.SummaryChanged(twin, summary), System.currentTimeMillis()));
 
-      ReadModelProjections.FoldAll one = new ReadModelProjections.FoldAll(tag, List.of(new AlertTableFold()), ReadModelListener.NONE);
-      ReadModelProjections.FoldAll other = new ReadModelProjections.FoldAll(tag, List.of(new AlertTableFold()), ReadModelListener.NONE);
+      ReadModelProjections.FoldAll one = new ReadModelProjections.FoldAll(tag, List.of(new AlertsFold(), new cn.emon.stats.RegionStatsFold()), ReadModelListener.NONE);
+      ReadModelProjections.FoldAll other = new ReadModelProjections.FoldAll(tag, List.of(new AlertsFold(), new cn.emon.stats.RegionStatsFold()), ReadModelListener.NONE);
       HikariJdbcSession a = new HikariJdbcSession(ds);
       HikariJdbcSession b = new HikariJdbcSession(ds);
       try {

@@ -21,10 +21,10 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fault: the database goes away in the middle of a reconciliation run — the journal's AlertRaised
- * events of a range are counted, the alerts table's query fails. Must hold: the next run counts
- * that range again whole, so the difference is 0 when nothing differs (a half-counted range left
- * a permanent false difference after every database outage).
+ * Fault: the database goes away in the middle of a reconciliation run — what the slices folded is
+ * read, the journal's count of a range fails. Must hold: the next run counts that range again whole,
+ * so the difference is 0 when nothing differs (a half-counted range left a permanent false
+ * difference after every database outage).
  */
 class ReconciliationTest {
 
@@ -43,23 +43,23 @@ class ReconciliationTest {
       Reconciliation healthy = new Reconciliation(real, new PrometheusRegistry());
       Await.until(Duration.ofSeconds(30), "the read model holds the three alerts", () -> {
         try {
-          return healthy.check() == 0 && healthy.journalAlerts() == 3;
+          return healthy.check() == 0 && healthy.journalEvents() == 3;
         } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
       });
 
-      AtomicBoolean failTableCount = new AtomicBoolean(true);
-      Reconciliation reconciliation = new Reconciliation(failingOnce(real, failTableCount), new PrometheusRegistry());
+      AtomicBoolean failJournalCount = new AtomicBoolean(true);
+      Reconciliation reconciliation = new Reconciliation(failingOnce(real, failJournalCount), new PrometheusRegistry());
       assertThatThrownBy(reconciliation::check).isInstanceOf(SQLException.class);
-      assertThat(failTableCount).as("the table count was reached and failed").isFalse();
+      assertThat(failJournalCount).as("the journal count was reached and failed").isFalse();
 
       assertThat(reconciliation.check()).as("difference after the failed run").isZero();
-      assertThat(reconciliation.journalAlerts()).isEqualTo(3);
+      assertThat(reconciliation.journalEvents()).isEqualTo(3);
     }
   }
 
-  /** The real data source, except that the first count of the alerts table throws while {@code armed}. */
+  /** The real data source, except that the first count of the journal throws while {@code armed}. */
   private static DataSource failingOnce(DataSource real, AtomicBoolean armed) {
     return (DataSource) Proxy.newProxyInstance(LOADER, new Class<?>[] {DataSource.class}, (proxy, method, args) ->
         method.getName().equals("getConnection") ? failingOnce(real.getConnection(), armed) : call(method, real, args));
@@ -67,7 +67,7 @@ class ReconciliationTest {
 
   private static Connection failingOnce(Connection real, AtomicBoolean armed) {
     return (Connection) Proxy.newProxyInstance(LOADER, new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-      if (method.getName().equals("prepareStatement") && args[0] instanceof String sql && sql.contains("FROM alerts")
+      if (method.getName().equals("prepareStatement") && args[0] instanceof String sql && sql.contains("FROM event_tag")
           && armed.compareAndSet(true, false)) {
         throw new SQLException("connection lost (injected)");
       }
