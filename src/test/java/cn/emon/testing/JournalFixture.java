@@ -324,15 +324,25 @@ public final class JournalFixture {
 
   // ------------------------------------------------------------------------------- expected
 
+  /** A GET's answer once it is not 503 (a household recovering on a loaded machine answers 503 meanwhile). */
+  private static ApiClient.Response answered(ApiClient api, String path) {
+    ApiClient.Response[] last = new ApiClient.Response[1];
+    Await.until(Duration.ofSeconds(60), "GET " + path + " answered", () -> {
+      last[0] = api.get(path, READ);
+      return last[0].status() != 503;
+    });
+    return last[0];
+  }
+
   /** What the API and the deadline index say now, in the shape {@code expected.json} keeps. */
   public static ObjectNode expected(ApiClient api, Connection c) throws SQLException {
     ObjectNode expected = JSON.createObjectNode();
     ObjectNode households = expected.putObject("households");
     ObjectNode histories = expected.putObject("histories");
     for (String h : HOUSEHOLDS) {
-      ApiClient.Response view = api.get("/api/v1/households/" + h, READ);
+      ApiClient.Response view = answered(api, "/api/v1/households/" + h);
       households.set(h, view.status() == 200 ? view.json() : JSON.getNodeFactory().numberNode(view.status()));
-      ApiClient.Response history = api.get("/api/v1/households/" + h + "/events", READ);
+      ApiClient.Response history = answered(api, "/api/v1/households/" + h + "/events");
       histories.set(h, history.status() == 200 ? history.json() : JSON.getNodeFactory().numberNode(history.status()));
     }
     ArrayNode alerts = expected.putArray("alerts");
