@@ -72,6 +72,21 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    CommandLine command = CommandLine.parse(List.of(args));
+    if (command instanceof CommandLine.Help) {
+      System.out.print(CommandLine.usage());
+      return;
+    }
+    if (command instanceof CommandLine.Version) {
+      System.out.println(CommandLine.version());
+      return;
+    }
+    if (command instanceof CommandLine.Invalid invalid) {
+      System.err.println("employment-monitor: " + invalid.problem());
+      System.err.println();
+      System.err.print(CommandLine.usage());
+      System.exit(CommandLine.USAGE_ERROR);
+    }
     try {
       start(ConfigFactory.load(), Clock.systemUTC()).toCompletableFuture().join();
     } catch (Exception e) {
