@@ -4,6 +4,8 @@ import cn.emon.alerting.AlertRules;
 import cn.emon.alerting.RuleSettings;
 import cn.emon.auth.AuthSettings;
 import cn.emon.auth.Authenticator;
+import cn.emon.backup.BackupRoutes;
+import cn.emon.backup.BackupSettings;
 import cn.emon.db.Database;
 import cn.emon.db.DatabaseSettings;
 import cn.emon.db.JournalStatistics;
@@ -171,6 +173,8 @@ public final class Main {
             new QueryRoutes(system, authenticator, rules, alerts, deps.clock()).route(),
             new StatsRoutes(system, authenticator, stats, alerts, regions, statsSettings, deps.clock()).route(),
             webhooks,
+            new BackupRoutes(system, authenticator, deps.dataSource(), db.vendor() == DatabaseSettings.Vendor.H2,
+                BackupSettings.from(emon.getConfig("backup")), deps.clock()).route(),
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
             .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher")))))
