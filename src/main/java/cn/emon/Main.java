@@ -4,6 +4,8 @@ import cn.emon.alerting.AlertRules;
 import cn.emon.alerting.RuleSettings;
 import cn.emon.auth.AuthSettings;
 import cn.emon.auth.Authenticator;
+import cn.emon.backup.BackupRoutes;
+import cn.emon.backup.BackupSettings;
 import cn.emon.db.Database;
 import cn.emon.db.DatabaseSettings;
 import cn.emon.db.JournalStatistics;
@@ -75,6 +77,21 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    CommandLine command = CommandLine.parse(List.of(args));
+    if (command instanceof CommandLine.Help) {
+      System.out.print(CommandLine.usage());
+      return;
+    }
+    if (command instanceof CommandLine.Version) {
+      System.out.println(CommandLine.version());
+      return;
+    }
+    if (command instanceof CommandLine.Invalid invalid) {
+      System.err.println("employment-monitor: " + invalid.problem());
+      System.err.println();
+      System.err.print(CommandLine.usage());
+      System.exit(CommandLine.USAGE_ERROR);
+    }
     try {
       start(ConfigFactory.load(), Clock.systemUTC()).toCompletableFuture().join();
     } catch (Exception e) {
@@ -160,6 +177,8 @@ public final class Main {
             new QueryRoutes(system, authenticator, rules, alerts, deps.clock()).route(),
             new StatsRoutes(system, authenticator, stats, alerts, regions, statsSettings, deps.clock()).route(),
             webhooks,
+            new BackupRoutes(system, authenticator, deps.dataSource(), db.vendor() == DatabaseSettings.Vendor.H2,
+                BackupSettings.from(emon.getConfig("backup")), deps.clock()).route(),
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
             .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher")))))

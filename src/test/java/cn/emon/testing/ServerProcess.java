@@ -30,18 +30,24 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private final Path jar;
-  private final Map<String, String> properties;
-  private final Path workDir;
-  private final int port;
+  private final Launch launch;
   private Process process;
   private int starts;
   private long lastStartMillis;
 
-  private ServerProcess(Path jar, Map<String, String> properties, Path workDir, int port) {
+  /**
+   * How to launch the jar: {@code -D} options, environment variables added to this JVM's, the
+   * working folder (where the embedded database lands, under {@code ./data}), and the HTTP port
+   * the server will answer on, which the properties or the environment must configure.
+   */
+  public record Launch(Map<String, String> properties, Map<String, String> environment, Path workDir, int port) {}
+
+  /** How a run of the jar to its exit ended: its status and what it printed on each stream. */
+  public record Exited(int status, String stdout, String stderr) {}
+
+  private ServerProcess(Path jar, Launch launch) {
     this.jar = jar;
-    this.properties = properties;
-    this.workDir = workDir;
-    this.port = port;
+    this.launch = launch;
   }
 
   /**
@@ -65,7 +71,12 @@ public final class ServerProcess implements AutoCloseable {
     Map<String, String> props = new LinkedHashMap<>(properties);
     int port = props.containsKey("emon.http.port") ? Integer.parseInt(props.get("emon.http.port")) : freePort();
     props.put("emon.http.port", Integer.toString(port));
-    ServerProcess p = new ServerProcess(jar(), props, Files.createTempDirectory("emon-process"), port);
+    return start(new Launch(props, Map.of(), Files.createTempDirectory("emon-process"), port));
+  }
+
+  /** Starts the jar as {@code launch} says and waits until {@code /health/ready} on its port. */
+  public static ServerProcess start(Launch launch) throws IOException {
+    ServerProcess p = new ServerProcess(jar(), launch);
     try {
       p.launch();
     } catch (RuntimeException | AssertionError | IOException e) {
@@ -95,13 +106,15 @@ public final class ServerProcess implements AutoCloseable {
     command.add("-Dfile.encoding=UTF-8");
     command.add("-Dsun.stdout.encoding=UTF-8");
     command.add("-Dsun.stderr.encoding=UTF-8");
-    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    launch.properties().forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
     command.add(jar.toString());
     starts++;
     long launched = System.nanoTime();
-    process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workDir().toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+    builder.environment().putAll(launch.environment());
+    process = builder.start();
     RUNNING.add(process);
     process.onExit().thenAccept(RUNNING::remove);
     try {
@@ -115,7 +128,7 @@ public final class ServerProcess implements AutoCloseable {
       throw new AssertionError(e.getMessage() + "\n" + logTail(), e);
     }
     lastStartMillis = Duration.ofNanos(System.nanoTime() - launched).toMillis();
-    System.out.printf("server process on port %d ready in %d ms (start %d)%n", port, lastStartMillis, starts);
+    System.out.printf("server process on port %d ready in %d ms (start %d)%n", port(), lastStartMillis, starts);
   }
 
   /** How long the last start took, from launching the JVM to {@code /health/ready}. */
@@ -150,7 +163,12 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return launch.port();
+  }
+
+  /** The working folder the process runs in. */
+  public Path workDir() {
+    return launch.workDir();
   }
 
   public long pid() {
@@ -158,11 +176,40 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public ApiClient client() {
-    return new ApiClient("http://127.0.0.1:" + port);
+    return new ApiClient("http://127.0.0.1:" + port());
   }
 
   public Path log() {
-    return workDir.resolve("server.log");
+    return workDir().resolve("server.log");
+  }
+
+  /**
+   * Runs {@code java} with {@code arguments} (everything after {@code java}, e.g. {@code -jar},
+   * the jar and its arguments) in {@code workDir} until it exits; fails when it runs longer than
+   * {@code timeout}.
+   */
+  public static Exited run(List<String> arguments, Path workDir, Duration timeout)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(arguments);
+    Path out = Files.createTempFile(workDir, "stdout", ".txt");
+    Path err = Files.createTempFile(workDir, "stderr", ".txt");
+    Process p = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    RUNNING.add(p);
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("java " + String.join(" ", arguments) + " still running after " + timeout
+            + "; output:\n" + Files.readString(out) + Files.readString(err));
+      }
+    } finally {
+      RUNNING.remove(p);
+    }
+    return new Exited(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   /** The last lines of the process output. */

@@ -72,6 +72,7 @@ public final class TestServer implements AutoCloseable {
     Path dir = Files.createTempDirectory("emon-h2");
     Map<String, Object> s = base(overrides);
     s.put("emon.db.url", "jdbc:h2:file:" + dir.resolve("emon") + ";DATABASE_TO_UPPER=false");
+    s.putIfAbsent("emon.backup.directory", dir.resolve("backups").toString());
     return s;
   }
 
