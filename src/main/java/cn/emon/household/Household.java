@@ -329,7 +329,7 @@ public final class Household
   /** One change of one alert; {@code alert} is the alert as it stands after the change. */
   public record AlertChange(Kind kind, Alert alert) {
     /** What happened to the alert. */
-    public enum Kind { RAISED, ACKNOWLEDGED, RESOLVED }
+    public enum Kind { RAISED, ACKNOWLEDGED, RESOLVED, ESCALATED }
   }
 
   /**
@@ -566,9 +566,9 @@ public final class Household
     for (Finding f : evaluation.findings()) {
       if (!openSince.containsKey(f.key())) {
         next++;
-        changes.add(new AlertChange(AlertChange.Kind.RAISED, new Alert(Alert.idFor(householdId, next),
-            f.key().type(), f.severity(), AlertStatus.OPEN, householdId, f.key().memberId(),
-            f.key().placementId(), state.regionCode(), now, null, null, null, f.summary())));
+        changes.add(new AlertChange(AlertChange.Kind.RAISED, Alert.raised(Alert.idFor(householdId, next),
+            f.key().type(), f.severity(), householdId, f.key().memberId(), f.key().placementId(),
+            state.regionCode(), now, f.summary())));
       }
     }
     HouseholdSummary summary = summarize(state, now);

@@ -96,6 +96,15 @@ public record HouseholdState(
       return new AlertBook(List.copyOf(next), recentlyResolved, count);
     }
 
+    /** The open alert of that id as given (an escalation changes nothing else). */
+    AlertBook replace(Alert alert) {
+      List<Alert> next = new ArrayList<>(open.size());
+      for (Alert a : open) {
+        next.add(a.alertId().equals(alert.alertId()) ? alert : a);
+      }
+      return new AlertBook(List.copyOf(next), recentlyResolved, count);
+    }
+
     AlertBook resolve(String alertId, Instant at) {
       List<Alert> stillOpen = new ArrayList<>(open.size());
       List<Alert> resolved = new ArrayList<>(recentlyResolved.size() + 1);
@@ -268,6 +277,7 @@ public record HouseholdState(
         case RAISED -> book.raise(a);
         case ACKNOWLEDGED -> book.acknowledge(a.alertId(), a.acknowledgedBy(), a.acknowledgedAt());
         case RESOLVED -> book.resolve(a.alertId(), a.resolvedAt());
+        case ESCALATED -> book.replace(a);
       };
     }
     Bookkeeping b = bookkeeping;

@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 public final class AlertRepository {
 
   private static final String COLUMNS = "alert_id, alert_type, severity, status, household_id, member_id,"
-      + " placement_id, region_code, county_code, raised_at, acknowledged_at, acknowledged_by, resolved_at, summary";
+      + " placement_id, region_code, county_code, raised_at, acknowledged_at, acknowledged_by, resolved_at, summary,"
+      + " escalation, escalated_at";
 
   private final DataSource dataSource;
 
@@ -112,7 +113,8 @@ public final class AlertRepository {
   private static AlertView row(ResultSet rs) throws SQLException {
     return new AlertView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-        instant(rs, 10), instant(rs, 11), rs.getString(12), instant(rs, 13), rs.getString(14));
+        instant(rs, 10), instant(rs, 11), rs.getString(12), instant(rs, 13), rs.getString(14), rs.getString(15),
+        instant(rs, 16));
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

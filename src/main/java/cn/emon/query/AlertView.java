@@ -3,7 +3,10 @@ package cn.emon.query;
 import cn.emon.household.Alert;
 import java.time.Instant;
 
-/** The alert JSON of CONTRACT §4. No personal names: households and members appear by id. */
+/**
+ * The alert JSON of CONTRACT §4 (and §7: {@code escalation}, {@code escalatedAt} once escalated). No
+ * personal names: households and members appear by id.
+ */
 public record AlertView(
     String alertId,
     String type,
@@ -18,11 +21,14 @@ public record AlertView(
     Instant acknowledgedAt,
     String acknowledgedBy,
     Instant resolvedAt,
-    String summary) {
+    String summary,
+    String escalation,
+    Instant escalatedAt) {
 
   public static AlertView of(Alert a) {
     return new AlertView(a.alertId(), a.type().name(), a.severity().wireName(), a.status().wireName(),
         a.householdId(), a.memberId(), a.placementId(), a.regionCode(), a.countyCode(), a.raisedAt(),
-        a.acknowledgedAt(), a.acknowledgedBy(), a.resolvedAt(), a.summary());
+        a.acknowledgedAt(), a.acknowledgedBy(), a.resolvedAt(), a.summary(),
+        a.escalation() == null ? null : a.escalation().wireName(), a.escalatedAt());
   }
 }

@@ -33,11 +33,17 @@ public record HistoryEntry(long sequenceNr, String type, Instant storedAt, Objec
 
   private static void derived(List<HistoryEntry> out, long seq, Instant at, String h, Household.Derivation d) {
     for (Household.AlertChange c : d.alerts()) {
+      if (c.kind() == Household.AlertChange.Kind.ESCALATED) {
+        out.add(new HistoryEntry(seq, "alert.escalated", at, new Escalated(h, c.alert().alertId(),
+            c.alert().escalation().wireName(), c.alert().escalatedAt(), AlertView.of(c.alert()))));
+        continue;
+      }
       Household.Event e = switch (c.kind()) {
         case RAISED -> new Household.AlertRaised(h, c.alert());
         case RESOLVED -> new Household.AlertResolved(h, c.alert().alertId(), c.alert().resolvedAt(), c.alert());
         case ACKNOWLEDGED -> new Household.AlertAcknowledged(h, c.alert().alertId(), c.alert().acknowledgedBy(),
             null, c.alert().acknowledgedAt(), c.alert());
+        case ESCALATED -> throw new IllegalStateException("handled above");
       };
       out.add(new HistoryEntry(seq, typeOf(e), at, e));
     }
@@ -48,6 +54,9 @@ public record HistoryEntry(long sequenceNr, String type, Instant storedAt, Objec
       out.add(new HistoryEntry(seq, "deadline.scheduled", at, new Household.DeadlineScheduled(h, d.deadline().dueAt())));
     }
   }
+
+  /** An {@code alert.escalated} entry: the alert climbed to {@code level} at {@code at}. */
+  record Escalated(String householdId, String alertId, String level, Instant at, AlertView alert) {}
 
   private static String typeOf(Household.Event event) {
     if (event instanceof Household.AlertRaised) {

@@ -34,6 +34,8 @@ public final class AlertsFold implements Fold {
       .set("summary", Type.TEXT)
       .keep("raised_ordering", Type.BIGINT)
       .set("updated_at", Type.BIGINT)
+      .set("escalation", Type.TEXT)
+      .set("escalated_at", Type.BIGINT)
       .build();
 
   @Override
@@ -52,7 +54,8 @@ public final class AlertsFold implements Fold {
         rows.put(a.alertId(), new Object[] {a.alertId(), a.householdId(), a.type().name(), a.severity().wireName(),
             a.status().wireName(), a.memberId(), a.placementId(), a.regionCode(), a.countyCode(),
             a.raisedAt().toEpochMilli(), millis(a.acknowledgedAt()), a.acknowledgedBy(), millis(a.resolvedAt()),
-            a.summary(), raisedOrdering, e.timestamp()});
+            a.summary(), raisedOrdering, e.timestamp(), a.escalation() == null ? null : a.escalation().wireName(),
+            millis(a.escalatedAt())});
       }
     }
     ALERTS.execute(c, rows.values());

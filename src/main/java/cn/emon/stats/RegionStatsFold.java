@@ -119,6 +119,7 @@ public final class RegionStatsFold implements Fold {
           row[4]++;
           row[5] += Math.max(0, a.resolvedAt().toEpochMilli() - a.raisedAt().toEpochMilli());
         }
+        case ESCALATED -> { } // the counters of escalation are the notification routing's
       }
     }
   }

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * One alert change as a delivery carries it: {@code type} is {@code alert.raised},
- * {@code alert.acknowledged} or {@code alert.resolved}, {@code at} when it happened, and
+ * {@code alert.acknowledged}, {@code alert.resolved} or {@code alert.escalated}, {@code at} when it happened, and
  * {@code alert} the alert JSON of CONTRACT §4 as it stood after the change.
  */
 record AlertChange(String type, Instant at, JsonNode alert) {
@@ -13,6 +13,7 @@ record AlertChange(String type, Instant at, JsonNode alert) {
   static final String RAISED = "alert.raised";
   static final String ACKNOWLEDGED = "alert.acknowledged";
   static final String RESOLVED = "alert.resolved";
+  static final String ESCALATED = "alert.escalated";
 
   String text(String field) {
     JsonNode v = alert.get(field);

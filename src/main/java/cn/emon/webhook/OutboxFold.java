@@ -121,6 +121,7 @@ final class OutboxFold implements Fold {
       case RAISED -> change(AlertChange.RAISED, a.raisedAt(), a);
       case ACKNOWLEDGED -> change(AlertChange.ACKNOWLEDGED, a.acknowledgedAt(), a);
       case RESOLVED -> change(AlertChange.RESOLVED, a.resolvedAt(), a);
+      case ESCALATED -> change(AlertChange.ESCALATED, a.escalatedAt(), a);
     };
   }
 

@@ -911,7 +911,7 @@ class HouseholdEntityTest {
     Alert actual = ((AlertRaised) event).alert();
     assertThat(((AlertRaised) event).householdId()).isEqualTo(hh);
     assertThat(actual).isEqualTo(new Alert(alertId(n), type, severity, AlertStatus.OPEN, hh, member,
-        placement, REGION, clock.instant(), null, null, null, actual.summary()));
+        placement, REGION, clock.instant(), null, null, null, actual.summary(), null, null));
     assertThat(actual.summary()).isNotBlank();
   }
 
@@ -980,6 +980,7 @@ class HouseholdEntityTest {
             case RESOLVED -> new AlertResolved(e.householdId(), a.alertId(), a.resolvedAt(), a);
             case ACKNOWLEDGED -> new AlertAcknowledged(e.householdId(), a.alertId(), a.acknowledgedBy(), null,
                 a.acknowledgedAt(), a);
+            case ESCALATED -> throw new AssertionError("an escalation has no event of the previous release: " + a);
           });
         }
         if (derived.summary() != null) {
