@@ -321,6 +321,7 @@ public final class Household
    * @param deadline the next due time, when it moved; null when unchanged
    */
   public record Derivation(List<AlertChange> alerts, SummaryChange summary, Deadline deadline) {
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
       return alerts.isEmpty() && summary == null && deadline == null;
     }

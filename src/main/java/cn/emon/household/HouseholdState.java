@@ -154,6 +154,7 @@ public record HouseholdState(
 
   // ------------------------------------------------------------------------------- reading
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isRegistered() {
     return registration != null;
   }
