@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * The HTTP phases of {@code load-tests/bench.sh}. Each phase prints {@code RESULT key=value} lines
  * that the script collects; everything is bounded in count and time and targets one loopback URL.
  *
+ * <p>With {@code --db-url} (the bench database) and {@code --server-pid}, a phase also measures
+ * what it cost the server and PostgreSQL, waiting for the projections to catch up ({@link PhaseCost}).
+ *
  * <pre>
  * batch  --base URL --prefix P --from N --count N --kind register|placement [--batch 1000] [--concurrency 4] [--max-seconds 600]
  * rate   --base URL --prefix P --households N --rate R --seconds S [--probes N --probe-prefix P [--webhooks true]] [--label L]
@@ -126,6 +129,16 @@ public final class Bench {
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
+  /** Ends a phase's cost meter (none without --db-url): waits for the projections and prints its figures. */
+  static int finish(PhaseCost cost) throws Exception {
+    if (cost == null) {
+      return 0;
+    }
+    try (cost) {
+      return cost.end();
+    }
+  }
+
   // ----------------------------------------------------------------------------------- batch
 
   /** Posts {@code count} households' events in batches from {@code concurrency} client threads. */
@@ -148,6 +161,7 @@ public final class Bench {
     AtomicLong retries = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     Latencies latency = new Latencies();
+    PhaseCost cost = PhaseCost.begin(o, label, true);
     long started = System.nanoTime();
     List<Thread> workers = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
@@ -197,6 +211,7 @@ public final class Bench {
       t.join();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    int costed = finish(cost);
     result(label + ".events", accepted.get());
     result(label + ".rejected", rejected.get());
     result(label + ".seconds", seconds);
@@ -209,7 +224,7 @@ public final class Bench {
     if (!complete) {
       System.err.println(label + ": only " + accepted.get() + " of " + count + " events accepted");
     }
-    return failures.get() == 0 && rejected.get() == 0 && complete ? 0 : 1;
+    return failures.get() == 0 && rejected.get() == 0 && complete && costed == 0 ? 0 : 1;
   }
 
   // ------------------------------------------------------------------------------------ rate
@@ -249,6 +264,7 @@ public final class Bench {
       prober = new Thread(() -> probeAlerts(o, events, probePrefix, probes, interval, alertLatency, probeMisses,
           webhooks), "alert-probe");
     }
+    PhaseCost cost = PhaseCost.begin(o, label, true);
     long period = 1_000_000_000L / rate;
     long start = System.nanoTime() + 20_000_000L;
     if (prober != null) {
@@ -294,6 +310,7 @@ public final class Bench {
     if (prober != null) {
       prober.join(TimeUnit.SECONDS.toMillis(seconds + 30));
     }
+    int costed = finish(cost);
     long completed = latency.count();
     long lost = total - completed;
     result(label + ".requests", total);
@@ -323,7 +340,7 @@ public final class Bench {
       result(label + ".webhook_misses", webhookMisses);
       webhooks.close();
     }
-    return errors.get() + lost + notAccepted.get() + probeMisses.get() + webhookMisses == 0 ? 0 : 1;
+    return errors.get() + lost + notAccepted.get() + probeMisses.get() + webhookMisses == 0 && costed == 0 ? 0 : 1;
   }
 
   /** Probe households lie in a county of their own, so a webhook subscription can select them alone. */
@@ -393,6 +410,7 @@ public final class Bench {
     long errors = 0;
     java.util.Set<Long> seen = new java.util.HashSet<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(o.getOrDefault("max-seconds", "300")));
+    PhaseCost cost = PhaseCost.begin(o, label, true);
     while (seen.size() < count && System.nanoTime() < deadline) {
       long n = ThreadLocalRandom.current().nextLong(households);
       if (!seen.add(n)) {
@@ -410,12 +428,13 @@ public final class Bench {
         errors++;
       }
     }
+    int costed = finish(cost);
     result(label + ".reads", latency.count());
     result(label + ".p50_ms", latency.percentileMillis(50));
     result(label + ".p99_ms", latency.percentileMillis(99));
     result(label + ".max_ms", latency.maxMillis());
     result(label + ".errors", errors);
-    return errors == 0 && latency.count() == count ? 0 : 1;
+    return errors == 0 && latency.count() == count && costed == 0 ? 0 : 1;
   }
 
   /**
