@@ -88,7 +88,7 @@ settle_ms=1100
 if [ "$smoke" = 1 ]; then
   households=300; batch_households=300; batch_size=100; batch_concurrency=2
   rates="20,40"; target_rate=40; rate_seconds=1; probes=2; reads=20; warmup_seconds=0; warmup_households=0
-  journal_sizes=3000; journal_events=200; journal_only=0; settle_ms=0
+  journal_sizes=3000; journal_events=100; journal_only=0; settle_ms=0
 elif [ "$batch_households" -lt 10000 ]; then
   echo "bench: --batch-households must be at least 10000 (issue 6)" >&2; exit 2
 fi

@@ -72,6 +72,7 @@ final class PhaseCost implements AutoCloseable {
   private final boolean journal;
   private final long settleMillis;
   private String pgss;
+  private long dealloc0;
   private long statements;
   private final long startNanos = System.nanoTime();
   private long workDoneNanos;
@@ -115,6 +116,7 @@ final class PhaseCost implements AutoCloseable {
     try (ResultSet rs = query(
         "SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)")) {
       pgss = "ok";
+      dealloc0 = dealloc();
     } catch (SQLException e) {
       pgss = "n/a (pg_stat_statements not loaded)";
     }
@@ -212,6 +214,8 @@ final class PhaseCost implements AutoCloseable {
     if (!pgss.equals("ok")) {
       return;
     }
+    // Entries evicted (pg_stat_statements.max reached, by any database's statements) are not counted.
+    Bench.result(label + ".pgss_evictions", dealloc() - dealloc0);
     try (ResultSet rs = query("SELECT coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0)"
         + " FROM pg_stat_statements WHERE " + OURS)) {
       rs.next();
@@ -266,6 +270,10 @@ final class PhaseCost implements AutoCloseable {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  private long dealloc() throws SQLException {
+    return longOf("SELECT dealloc FROM pg_stat_statements_info");
   }
 
   private List<Long> backendPids() throws SQLException {

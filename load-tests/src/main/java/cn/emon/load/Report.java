@@ -179,7 +179,16 @@ final class Report {
               d(p + ".db.tup_updated") / u, d(p + ".db.tup_deleted") / u, d(p + ".db.tup_returned") / u))
           .append(" | ").append(load(p)).append(" |\n");
     }
-    t.append("\nAll figures per unit: per event (batched phases, raw), per request (rates), per read.\n");
+    t.append("\nAll figures per unit: per event (batched phases, raw), per request (rates), per read.")
+        .append(" `pg_stat_statements` does not see the COMMITs pgjdbc sends after a connection's first (the")
+        .append(" commits column does).\n");
+    for (String p : phases()) {
+      if (d(p + ".pgss_evictions") > 0) {
+        t.append("- ").append(p).append(": ").append(s(p + ".pgss_evictions"))
+            .append(" pg_stat_statements entries were evicted during the phase (pg_stat_statements.max): its")
+            .append(" statement figures are low\n");
+      }
+    }
     for (String p : phases()) {
       if (p.startsWith("jsize_") || !r.containsKey(p + ".journal_kinds") || d(p + ".journal_rows") == 0) {
         continue;
