@@ -255,8 +255,10 @@ final class Report {
           .append(" | ").append(pgss ? ms(d(p + ".poll_ms") / d(p + ".poll_calls")) : "n/a")
           .append(" | ").append(pgss ? f(d(p + ".poll_rows") / d(p + ".poll_calls"), "") : "n/a")
           .append(" | ").append(pgss ? ms(d(p + ".poll_ms") / events) : "n/a")
-          .append(" | ").append(f(backlogEvents / catchUp, " events/s")).append(" (backlog ")
-          .append(f(backlogEvents, " events")).append(", caught up after ").append(f(catchUp, " s")).append("; ")
+          .append(" | ").append(backlogEvents >= 1
+              ? f(backlogEvents / catchUp, " events/s") + " (backlog " + f(backlogEvents, " events") + ", caught up after "
+                  + f(catchUp, " s") + "; "
+              : "kept up with the ingest (no backlog at its end; ")
           .append(f(events / (d(p + ".seconds") + catchUp), " events/s")).append(" overall)")
           .append(" | ").append(cpuFigure(p, "event"))
           .append(" | ").append(load(p)).append(" |\n");
