@@ -293,8 +293,10 @@ journal_size_phase() { # journal_size_phase SIZE: the server running on the fill
   record machine.cpu "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
   record machine.pg "$(psql_db postgres 'SHOW server_version' | cut -d' ' -f1)"
   record machine.java "$(java -version 2>&1 | head -n1)"
-  record server.commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+  # The tree the script runs from; the jar may have been built from another (--jar).
+  record bench.commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
   record server.jar "$jar"
+  record server.jar_built "$(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC')"
   record server.jvm "${server_opts:-defaults}"
   record rates "$rates"
   record batch_size "$batch_size"

@@ -345,8 +345,9 @@ final class Report {
         .append(s("machine.cpu")).append("; PostgreSQL ").append(s("machine.pg")).append("; ").append(s("machine.java"))
         .append("\n");
     md.append("- command: `").append(s("command")).append("`\n");
-    md.append("- server: ").append(s("server.commit")).append(" (jar `").append(s("server.jar"))
-        .append("`), JVM options `").append(s("server.jvm")).append("`\n");
+    md.append("- server: jar `").append(s("server.jar")).append("` built ").append(s("server.jar_built"))
+        .append(", JVM options `").append(s("server.jvm")).append("`; bench script at ")
+        .append(r.getOrDefault("bench.commit", s("server.commit"))).append("\n");
     md.append("- 1-minute load average before each phase in the last column: the machine is shared, a load above ")
         .append(s("machine.nproc")).append(" means other work competed for the cores during that phase.\n\n");
     md.append("| measure | figure | target (issues 6, 12) | | load1 |\n|---|---|---|---|---|\n");
