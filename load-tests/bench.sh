@@ -75,7 +75,7 @@ while [ $# -gt 0 ]; do
     --journal-sizes) journal_sizes="$2"; shift 2 ;;
     --journal-events) journal_events="$2"; shift 2 ;;
     --journal-only) journal_only=1; shift ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
