@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class ReadModelChecks {
 
   private static final Pattern DIFFERENCE =
-      Pattern.compile("emon_readmodel_reconciliation_difference\\{table=\"alerts\"} (\\S+)");
+      Pattern.compile("emon_readmodel_reconciliation_difference\\{table=\"journal\"} (\\S+)");
 
   /** jdbc-read-journal.journal-sequence-retrieval: max-tries (240) × query-delay (250 ms). */
   static final Duration GAP_WAIT = Duration.ofSeconds(60);
@@ -38,7 +38,7 @@ final class ReadModelChecks {
     }
     AtomicReference<String> difference = new AtomicReference<>("not reported");
     try {
-      Await.until(Duration.ofSeconds(60), "alerts reconcile with the journal", () -> {
+      Await.until(Duration.ofSeconds(60), "the read model reconciles with the journal", () -> {
         Matcher m = DIFFERENCE.matcher(api.get("/metrics", null).body());
         if (!m.find()) {
           return false;
