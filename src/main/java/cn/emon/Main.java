@@ -14,6 +14,7 @@ import cn.emon.deadlines.DeadlinesFold;
 import cn.emon.deadlines.DeadlineSettings;
 import cn.emon.household.Household;
 import cn.emon.household.HouseholdSettings;
+import cn.emon.http.DocsRoutes;
 import cn.emon.http.HttpServer;
 import cn.emon.http.HttpSettings;
 import cn.emon.http.OpenApiRoutes;
@@ -187,7 +188,7 @@ public final class Main {
                 BackupSettings.from(emon.getConfig("backup")), deps.clock()).route(),
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
-            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher")))))
+            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"))), new DocsRoutes().route()))
         .thenApply(binding -> {
           bound.set(true);
           return new Running(system, binding, deps);
