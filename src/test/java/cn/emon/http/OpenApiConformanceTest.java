@@ -222,6 +222,19 @@ class OpenApiConformanceTest {
   }
 
   @Test
+  void theValidatorRefusesBodiesThatDoNotFit() {
+    Schema problem = schemas.getSchema(SchemaLocation.of("classpath:openapi.yaml#/components/schemas/Problem"));
+    assertThat(problem.validate("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+        + "\"detail\":\"no such resource\"}", InputFormat.JSON)).as("a problem without code").isNotEmpty();
+    assertThat(problem.validate("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+        + "\"code\":\"gone_fishing\",\"detail\":\"no such resource\"}", InputFormat.JSON)).as("an undocumented code").isNotEmpty();
+    assertThat(problem.validate("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+        + "\"code\":\"not_found\",\"detail\":\"no such resource\"}", InputFormat.JSON)).isEmpty();
+    Schema importStatus = schemas.getSchema(SchemaLocation.of("classpath:openapi.yaml#/components/schemas/ImportStatus"));
+    assertThat(importStatus.validate("{\"importId\":\"imp_1\",\"status\":\"busy\"}", InputFormat.JSON)).isNotEmpty();
+  }
+
+  @Test
   void theWebhookPayloadsTheServerSendsFitTheWebhooksSection() {
     Map<String, String> schemaOf = Map.of(
         "/standard", "/webhooks/standard/post/requestBody/content/application~1json/schema",
