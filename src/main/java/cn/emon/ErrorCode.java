@@ -47,6 +47,10 @@ public enum ErrorCode {
   TARGET_REFUSED,
   /** 422: a region code that is well-formed but not in the region table. */
   REGION_UNKNOWN,
+  /** 409: a backup was asked of a database this server does not back up (PostgreSQL: use pg_dump). */
+  BACKUP_UNSUPPORTED,
+  /** 409: another backup is being written; retry when it has finished. */
+  BACKUP_IN_PROGRESS,
   /** 431: the request headers are too large or too many. */
   HEADERS_TOO_LARGE,
   /** 500: an unexpected failure; the server log has the exception class. */
