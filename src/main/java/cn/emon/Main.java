@@ -14,9 +14,12 @@ import cn.emon.deadlines.DeadlinesFold;
 import cn.emon.deadlines.DeadlineSettings;
 import cn.emon.household.Household;
 import cn.emon.household.HouseholdSettings;
+import cn.emon.http.DocsRoutes;
 import cn.emon.http.HttpServer;
 import cn.emon.http.HttpSettings;
 import cn.emon.http.OpenApiRoutes;
+import cn.emon.imports.ImportSettings;
+import cn.emon.imports.Imports;
 import cn.emon.ingest.IngestRoutes;
 import cn.emon.ingest.IngestSettings;
 import cn.emon.metrics.MetricsRoutes;
@@ -167,13 +170,17 @@ public final class Main {
     Authenticator authenticator = new Authenticator(AuthSettings.from(emon.getConfig("auth")));
     Route webhooks = Webhooks.init(system, deps.dataSource(), deps.registry(), deps.clock(), webhookSettings,
         authenticator);
+    IngestRoutes ingest = new IngestRoutes(system, authenticator, IngestSettings.from(emon.getConfig("ingest")),
+        deps.registry(), deps.clock());
+    Route imports = Imports.init(system, deps.dataSource(), deps.clock(),
+        ImportSettings.from(emon.getConfig("imports")), authenticator, ingest);
     AtomicBoolean bound = new AtomicBoolean(false);
     HttpServer server = new HttpServer(http,
         () -> bound.get() && cluster.selfMember().status() == MemberStatus.up() && databaseReachable(deps));
     return server.start(system,
         List.of(
-            new IngestRoutes(system, authenticator, IngestSettings.from(emon.getConfig("ingest")),
-                deps.registry(), deps.clock()).route(),
+            ingest.route(),
+            imports,
             new QueryRoutes(system, authenticator, rules, alerts, deps.clock()).route(),
             new StatsRoutes(system, authenticator, stats, alerts, regions, statsSettings, deps.clock()).route(),
             webhooks,
@@ -181,7 +188,7 @@ public final class Main {
                 BackupSettings.from(emon.getConfig("backup")), deps.clock()).route(),
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
-            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher")))))
+            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"))), new DocsRoutes().route()))
         .thenApply(binding -> {
           bound.set(true);
           return new Running(system, binding, deps);

@@ -1,5 +1,6 @@
 package cn.emon.backup;
 
+import cn.emon.ErrorCode;
 import cn.emon.auth.Authenticator;
 import cn.emon.auth.Principal;
 import cn.emon.http.ApiDirectives;
@@ -63,11 +64,11 @@ public final class BackupRoutes extends ApiDirectives {
 
   private CompletableFuture<HttpResponse> start(Principal p) {
     if (!embedded) {
-      return CompletableFuture.failedFuture(new ApiException(409, "Conflict",
+      return CompletableFuture.failedFuture(new ApiException(409, ErrorCode.BACKUP_UNSUPPORTED, "Conflict",
           "backup: the database is PostgreSQL; back it up with pg_dump (README: Backups)"));
     }
     if (!running.compareAndSet(false, true)) {
-      return CompletableFuture.failedFuture(new ApiException(409, "Conflict",
+      return CompletableFuture.failedFuture(new ApiException(409, ErrorCode.BACKUP_IN_PROGRESS, "Conflict",
           "backup: another backup is running; retry when it has finished"));
     }
     return CompletableFuture.supplyAsync(() -> {
@@ -91,7 +92,7 @@ public final class BackupRoutes extends ApiDirectives {
   }
 
   private static CompletionException failed(Exception e) {
-    return new CompletionException(new ApiException(500, "Internal Server Error",
+    return new CompletionException(new ApiException(500, ErrorCode.INTERNAL_ERROR, "Internal Server Error",
         "backup: writing the backup failed (" + e.getClass().getSimpleName() + "); see the server log"));
   }
 }

@@ -1,5 +1,6 @@
 package cn.emon.http;
 
+import cn.emon.ErrorCode;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -44,7 +45,7 @@ public final class HttpServer extends AllDirectives {
             path("live", () -> get(() -> complete(JsonSupport.ok(java.util.Map.of("status", "live"))))),
             path("ready", () -> get(() -> ready.getAsBoolean()
                 ? complete(JsonSupport.ok(java.util.Map.of("status", "ready")))
-                : complete(Problems.response(503, "Service Unavailable", "not ready yet", List.of())))))));
+                : complete(Problems.response(503, ErrorCode.NOT_READY, "Service Unavailable", "not ready yet", List.of())))))));
     Route sealed = handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> all));
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(sealed)
         .thenApply(binding -> {
@@ -79,11 +80,11 @@ public final class HttpServer extends AllDirectives {
       return Problems.of(ApiException.unavailable("storage: the read model is unavailable, retry", 5));
     }
     if (cause instanceof EntityStreamSizeException) {
-      return Problems.response(413, "Content Too Large", "body: larger than the allowed size", List.of());
+      return Problems.response(413, ErrorCode.BODY_TOO_LARGE, "Content Too Large", "body: larger than the allowed size", List.of());
     }
     // The exception message may carry values from the database or the input: log the type only.
     log.error("Request failed with {}", cause.getClass().getName());
-    return Problems.response(500, "Internal Server Error", "the request failed; see the server log", List.of());
+    return Problems.response(500, ErrorCode.INTERNAL_ERROR, "Internal Server Error", "the request failed; see the server log", List.of());
   }
 
   static RejectionHandler rejectionHandler() {
@@ -96,7 +97,7 @@ public final class HttpServer extends AllDirectives {
           : status == 404 ? "no such resource"
           : status == 405 ? "method not allowed on this resource"
           : StatusCodes.get(status).reason();
-      return Problems.response(status, StatusCodes.get(status).reason(), detail, List.of())
+      return Problems.response(status, Problems.codeFor(status), StatusCodes.get(status).reason(), detail, List.of())
           .addHeaders(response.getHeaders());
     });
   }

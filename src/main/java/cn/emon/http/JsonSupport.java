@@ -1,5 +1,6 @@
 package cn.emon.http;
 
+import cn.emon.ErrorCode;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -70,18 +71,18 @@ public final class JsonSupport {
     try {
       JsonNode node = READER.readTree(body);
       if (node == null || node.isMissingNode()) {
-        throw ApiException.badRequest("body: empty, expected JSON");
+        throw ApiException.badRequest(ErrorCode.BODY_NOT_JSON, "body: empty, expected JSON");
       }
       return node;
     } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
-      throw ApiException.badRequest("body: JSON exceeds the nesting or number-length limits");
+      throw ApiException.badRequest(ErrorCode.BODY_NOT_JSON, "body: JSON exceeds the nesting or number-length limits");
     } catch (com.fasterxml.jackson.core.JsonParseException e) {
       String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
           ? "duplicate object key" : "malformed JSON";
-      throw ApiException.badRequest("body: " + what + " at line " + e.getLocation().getLineNr()
+      throw ApiException.badRequest(ErrorCode.BODY_NOT_JSON, "body: " + what + " at line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr());
     } catch (IOException e) {
-      throw ApiException.badRequest("body: not valid JSON (" + e.getClass().getSimpleName() + ")");
+      throw ApiException.badRequest(ErrorCode.BODY_NOT_JSON, "body: not valid JSON (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

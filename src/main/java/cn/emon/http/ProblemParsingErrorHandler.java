@@ -25,6 +25,6 @@ public final class ProblemParsingErrorHandler extends ParsingErrorHandler {
       default -> "request: malformed HTTP";
     };
     log.debug("Rejected unparseable request with {}", code);
-    return Problems.response(code, status.reason(), detail, List.of());
+    return Problems.response(code, Problems.codeFor(code), status.reason(), detail, List.of());
   }
 }

@@ -17,7 +17,7 @@ public final class QueryParams {
       limit = -1;
     }
     if (limit < 1 || limit > max) {
-      throw ApiException.badRequest("limit: must be a whole number from 1 to " + max);
+      throw ApiException.invalidParameter("limit: must be a whole number from 1 to " + max);
     }
     return limit;
   }

@@ -8,6 +8,13 @@ import cn.emon.household.Household;
 import cn.emon.household.Household.EventMeta;
 import cn.emon.household.Household.MemberSpec;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,14 +24,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Validates one CloudEvent (JSON structured mode) and turns it into a household domain event.
- * Error messages name the field and the rule, never the offending value, so no personal data
- * submitted by mistake is echoed.
+ * Validates one CloudEvent (JSON structured mode) and turns it into a household domain event;
+ * binary content mode is first mapped to the structured form ({@link #fromBinary}), so both modes
+ * are validated alike. Error messages name the field and the rule, never the offending value, so
+ * no personal data submitted by mistake is echoed.
  */
 public final class CloudEventDecoder {
 
@@ -76,6 +85,9 @@ public final class CloudEventDecoder {
     String id = text(e, "id", true, 256);
     String source = text(e, "source", true, 256);
     String type = text(e, "type", true, 64);
+    if (!TYPES.contains(type)) {
+      throw new Invalid(ErrorCode.UNKNOWN_TYPE, "type: unknown event type; expected one of " + String.join(", ", TYPES));
+    }
     String subject = id(e, "subject", true);
     Instant time = instant(e, "time");
     if (time.isAfter(now.plus(maxClockSkew))) {
@@ -115,7 +127,7 @@ public final class CloudEventDecoder {
         LocalDate verifiedOn = d.date("verifiedOn", true);
         // A verification is a past fact; a future date would keep the job "verified" for years.
         if (verifiedOn.isAfter(LocalDate.ofInstant(now.plus(maxClockSkew), java.time.ZoneOffset.ofHours(14)))) {
-          throw new Invalid("data.verifiedOn: lies in the future");
+          throw new Invalid(ErrorCode.TIME_IN_FUTURE, "data.verifiedOn: lies in the future");
         }
         yield new Household.PlacementVerified(subject, meta, d.id("placementId", true), verifiedOn);
       }
@@ -130,8 +142,63 @@ public final class CloudEventDecoder {
       case "helper.assigned" -> new Household.HelperAssigned(subject, meta,
           d.id("helperId", true), d.text("helperName", false));
       case "household.closed" -> new Household.HouseholdClosed(subject, meta, d.text("reason", true));
-      default -> throw new Invalid(ErrorCode.UNKNOWN_TYPE, "type: unknown event type; expected one of " + String.join(", ", TYPES));
+      default -> throw new IllegalStateException("type was checked against TYPES above");
     };
+  }
+
+  /**
+   * The structured form of an event received in binary content mode (CloudEvents HTTP binding
+   * §3.1): each {@code ce-<name>} header becomes attribute {@code name}, its value percent-decoded;
+   * the body becomes {@code data} and its Content-Type {@code datacontenttype}. A {@code ce-data}
+   * header is ignored: in binary mode the data is the body and nothing else.
+   *
+   * @param attributes header values by attribute name (lower case, without {@code ce-})
+   * @param data the parsed body, or null when there is none
+   */
+  public static ObjectNode fromBinary(Map<String, String> attributes, JsonNode data, String contentType) {
+    ObjectNode event = JsonNodeFactory.instance.objectNode();
+    attributes.forEach((name, value) -> {
+      if (!name.equals("data") && !name.equals("data_base64") && !name.equals("datacontenttype")) {
+        event.put(name, percentDecoded(value));
+      }
+    });
+    if (data != null) {
+      event.put("datacontenttype", contentType);
+      event.set("data", data);
+    }
+    return event;
+  }
+
+  /**
+   * Undoes the HTTP binding's percent-encoding of header values (§3.1.3.2: {@code %XX} for bytes
+   * of UTF-8 outside printable ASCII, space, {@code "} and {@code %}). Senders that do not encode
+   * (the Java SDK's basic binding) send a literal {@code %} followed by anything; a value that does
+   * not decode to valid UTF-8 is therefore taken as it stands.
+   */
+  static String percentDecoded(String value) {
+    if (value.indexOf('%') < 0) {
+      return value;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
+    byte[] raw = value.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < raw.length; i++) {
+      int hi = i + 2 < raw.length ? Character.digit(raw[i + 1], 16) : -1;
+      int lo = hi >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+      if (raw[i] == '%' && hi >= 0 && lo >= 0) {
+        bytes.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        bytes.write(raw[i]);
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+    } catch (CharacterCodingException e) {
+      return value;
+    }
   }
 
   /** The event types of CONTRACT §3. */

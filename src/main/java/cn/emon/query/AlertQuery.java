@@ -29,26 +29,26 @@ record AlertQuery(String status, String type, String region, String householdId,
   static AlertQuery from(Map<String, String> params) {
     String status = params.get("status");
     if (status != null && !STATUSES.contains(status)) {
-      throw ApiException.badRequest("status: must be open, acknowledged or resolved");
+      throw ApiException.invalidParameter("status: must be open, acknowledged or resolved");
     }
     String type = params.get("type");
     if (type != null && !TYPES.contains(type)) {
-      throw ApiException.badRequest("type: must be one of " + String.join(", ", List.copyOf(TYPES)));
+      throw ApiException.invalidParameter("type: must be one of " + String.join(", ", List.copyOf(TYPES)));
     }
     String region = params.get("region");
     if (region != null && !REGION.matcher(region).matches()) {
-      throw ApiException.badRequest("region: must be a region-code prefix of 1-12 digits");
+      throw ApiException.invalidParameter("region: must be a region-code prefix of 1-12 digits");
     }
     String householdId = params.get("householdId");
     if (householdId != null && !ID.matcher(householdId).matches()) {
-      throw ApiException.badRequest("householdId: must be 1-64 characters of A-Z a-z 0-9 _ . -");
+      throw ApiException.invalidParameter("householdId: must be 1-64 characters of A-Z a-z 0-9 _ . -");
     }
     Instant since = null;
     if (params.containsKey("since")) {
       try {
         since = java.time.OffsetDateTime.parse(params.get("since")).toInstant();
       } catch (DateTimeParseException e) {
-        throw ApiException.badRequest("since: must be an RFC 3339 timestamp with offset");
+        throw ApiException.invalidParameter("since: must be an RFC 3339 timestamp with offset");
       }
     }
     int limit = QueryParams.limit(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
@@ -61,7 +61,7 @@ record AlertQuery(String status, String type, String region, String householdId,
         cursorRaisedAt = Long.parseLong(decoded.substring(0, at));
         cursorAlertId = decoded.substring(at + 1);
       } catch (RuntimeException e) {
-        throw ApiException.badRequest("cursor: not a cursor returned by this API");
+        throw ApiException.invalidParameter("cursor: not a cursor returned by this API");
       }
     }
     return new AlertQuery(status, type, region, householdId, since, limit, cursorRaisedAt, cursorAlertId);

@@ -82,7 +82,7 @@ public final class QueryRoutes extends ApiDirectives {
 
   private static String checkedId(String id, String name) {
     if (!ID.matcher(id).matches()) {
-      throw ApiException.badRequest(name + ": must be 1-64 characters of A-Z a-z 0-9 _ . -");
+      throw ApiException.invalidParameter(name + ": must be 1-64 characters of A-Z a-z 0-9 _ . -");
     }
     return id;
   }
@@ -99,7 +99,7 @@ public final class QueryRoutes extends ApiDirectives {
             throw ApiException.notFound("household: not registered");
           }
           if (!p.mayTouch(s.regionCode())) {
-            throw ApiException.forbidden("household: outside the token's regions");
+            throw ApiException.regionForbidden("household: outside the token's regions");
           }
           return s;
         });
@@ -142,7 +142,7 @@ public final class QueryRoutes extends ApiDirectives {
     }, jdbc).thenApply(found -> {
       AlertView a = found.orElseThrow(() -> ApiException.notFound("alert: no such alert"));
       if (!p.mayTouch(a.regionCode())) {
-        throw ApiException.forbidden("alert: outside the token's regions");
+        throw ApiException.regionForbidden("alert: outside the token's regions");
       }
       return JsonSupport.ok(a);
     });
@@ -158,7 +158,7 @@ public final class QueryRoutes extends ApiDirectives {
     if (!body.isBlank()) {
       JsonNode json = JsonSupport.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       if (!json.isObject()) {
-        throw ApiException.badRequest("body: must be a JSON object");
+        throw ApiException.invalidBody("body: must be a JSON object");
       }
       by = optionalText(json, "by", 128, by);
       note = optionalText(json, "note", 1000, null);
@@ -173,7 +173,7 @@ public final class QueryRoutes extends ApiDirectives {
         })
         .thenCompose(r -> {
           if (r.forbidden()) {
-            throw ApiException.forbidden("alert: outside the token's regions");
+            throw ApiException.regionForbidden("alert: outside the token's regions");
           }
           if (r.alert().isPresent()) {
             return CompletableFuture.completedFuture(JsonSupport.ok(AlertView.of(r.alert().get())));
@@ -190,7 +190,7 @@ public final class QueryRoutes extends ApiDirectives {
       return fallback;
     }
     if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > max) {
-      throw ApiException.badRequest(field + ": must be a non-empty string of at most " + max + " characters");
+      throw ApiException.invalidField(field + ": must be a non-empty string of at most " + max + " characters");
     }
     return v.asText();
   }

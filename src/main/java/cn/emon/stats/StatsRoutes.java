@@ -1,5 +1,6 @@
 package cn.emon.stats;
 
+import cn.emon.ErrorCode;
 import cn.emon.auth.Authenticator;
 import cn.emon.auth.Principal;
 import cn.emon.http.ApiDirectives;
@@ -101,12 +102,12 @@ public final class StatsRoutes extends ApiDirectives {
     String levelParam = q.getOrDefault("level", "province");
     RegionLevel level = RegionLevel.fromWireName(levelParam);
     if (level == null) {
-      throw ApiException.badRequest("level: must be national, province, prefecture or county");
+      throw ApiException.invalidParameter("level: must be national, province, prefecture or county");
     }
     String parent = q.get("parent");
     if (parent != null && (!DIGITS.matcher(parent).matches() || parent.length() >= level.digits
         || (parent.length() != 2 && parent.length() != 4))) {
-      throw ApiException.badRequest("parent: must be a province (2 digits) or prefecture (4 digits) code"
+      throw ApiException.invalidParameter("parent: must be a province (2 digits) or prefecture (4 digits) code"
           + " above the level asked for");
     }
     int year = year(q.get("year"));
@@ -151,7 +152,7 @@ public final class StatsRoutes extends ApiDirectives {
       return LocalDate.now(clock.withZone(settings.zone())).getYear();
     }
     if (!YEAR.matcher(param).matches() || Integer.parseInt(param) < 2000 || Integer.parseInt(param) > 2100) {
-      throw ApiException.badRequest("year: must be a year from 2000 to 2100");
+      throw ApiException.invalidParameter("year: must be a year from 2000 to 2100");
     }
     return Integer.parseInt(param);
   }
@@ -161,7 +162,7 @@ public final class StatsRoutes extends ApiDirectives {
   private StatsViews.OpenAlertPage openAlerts(Map<String, String> q, Principal p) throws Exception {
     String region = q.get("region");
     if (region != null && !DIGITS.matcher(region).matches()) {
-      throw ApiException.badRequest("region: must be a region-code prefix of 1-12 digits");
+      throw ApiException.invalidParameter("region: must be a region-code prefix of 1-12 digits");
     }
     int limit = QueryParams.limit(q.get("limit"), 1000, MAX_LIST);
     Instant now = clock.instant();
@@ -179,14 +180,14 @@ public final class StatsRoutes extends ApiDirectives {
   private StatsViews.ZeroEmploymentPage zeroEmployment(Map<String, String> q, Principal p) throws Exception {
     String parent = q.get("parent");
     if (parent != null && !DIGITS.matcher(parent).matches()) {
-      throw ApiException.badRequest("parent: must be a region-code prefix of 1-6 digits");
+      throw ApiException.invalidParameter("parent: must be a region-code prefix of 1-6 digits");
     }
     String county = q.get("county");
     if (county != null && !COUNTY.matcher(county).matches()) {
-      throw ApiException.badRequest("county: must be a county code of 6 digits");
+      throw ApiException.invalidParameter("county: must be a county code of 6 digits");
     }
     if (county != null && !p.mayTouch(county)) {
-      throw ApiException.forbidden("county: outside the token's regions");
+      throw ApiException.regionForbidden("county: outside the token's regions");
     }
     int limit = QueryParams.limit(q.get("limit"), 1000, MAX_LIST);
     String prefix = county != null ? county : parent != null ? parent : "";
@@ -213,7 +214,7 @@ public final class StatsRoutes extends ApiDirectives {
     Integer year = q.containsKey("year") ? year(q.get("year")) : null;
     String parent = q.get("parent");
     if (parent != null && !DIGITS.matcher(parent).matches()) {
-      throw ApiException.badRequest("parent: must be a region-code prefix of 1-6 digits");
+      throw ApiException.invalidParameter("parent: must be a region-code prefix of 1-6 digits");
     }
     List<StatsViews.TargetRow> out = new ArrayList<>();
     visibleCounties(parent == null ? "" : parent, p).forEach((county, t) -> t.targets.forEach((y, target) -> {
@@ -230,19 +231,19 @@ public final class StatsRoutes extends ApiDirectives {
   private StatsViews.StoredTarget putTarget(String county, String yearParam, String body, Principal p)
       throws Exception {
     if (!COUNTY.matcher(county).matches()) {
-      throw ApiException.badRequest("countyCode: must be a county code of 6 digits");
+      throw ApiException.invalidParameter("countyCode: must be a county code of 6 digits");
     }
     if (!YEAR.matcher(yearParam).matches()) {
-      throw ApiException.badRequest("year: must be a year from 2000 to 2100");
+      throw ApiException.invalidParameter("year: must be a year from 2000 to 2100");
     }
     int year = year(yearParam);
     JsonNode json = JsonSupport.parse(body.getBytes(StandardCharsets.UTF_8));
     JsonNode target = json.isObject() ? json.get("target") : null;
     if (target == null || !target.isIntegralNumber() || target.asLong() < 0 || target.asLong() > MAX_TARGET) {
-      throw ApiException.badRequest("target: must be a whole number from 0 to " + MAX_TARGET);
+      throw ApiException.invalidField("target: must be a whole number from 0 to " + MAX_TARGET);
     }
     if (!regions.isCounty(county)) {
-      throw new ApiException(422, "Unprocessable Content", "countyCode: not a county of the region table");
+      throw ApiException.unprocessable(ErrorCode.REGION_UNKNOWN, "countyCode: not a county of the region table");
     }
     StatsRepository.Target stored = stats.putTarget(county, year, target.asLong(), p.name(), clock.millis());
     return new StatsViews.StoredTarget(county, regions.name(county), year, stored.target(),

@@ -1,5 +1,6 @@
 package cn.emon.webhook;
 
+import cn.emon.ErrorCode;
 import cn.emon.alerting.AlertType;
 import cn.emon.alerting.Severity;
 import cn.emon.auth.Authenticator;
@@ -120,31 +121,31 @@ final class WebhookRoutes extends ApiDirectives {
   private HttpResponse create(byte[] body) {
     JsonNode json = JsonSupport.parse(body);
     if (!json.isObject()) {
-      throw ApiException.badRequest("body: must be a JSON object");
+      throw ApiException.invalidBody("body: must be a JSON object");
     }
     json.fieldNames().forEachRemaining(f -> {
       if (!FIELDS.contains(f)) {
-        throw ApiException.badRequest("body: unknown field; allowed are url, secret, format, types, regions, minSeverity");
+        throw ApiException.invalidField("body: unknown field; allowed are url, secret, format, types, regions, minSeverity");
       }
     });
     String url = text(json, "url", MAX_URL, true);
     try {
       TargetPolicy.parse(url);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw ApiException.invalidField(e.getMessage());
     }
     String secret = text(json, "secret", 200, false);
     if (secret != null) {
       try {
         WebhookSignature.key(secret);
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest(e.getMessage()
+        throw ApiException.invalidField(e.getMessage()
             + " (whsec_ followed by the base64 of 24 to 64 random bytes)");
       }
     }
     String format = text(json, "format", 64, true);
     if (PayloadFormat.known(format).isEmpty()) {
-      throw ApiException.badRequest("format: must be one of " + String.join(", ", PayloadFormat.names()));
+      throw ApiException.invalidField("format: must be one of " + String.join(", ", PayloadFormat.names()));
     }
     List<String> types = list(json, "types", t -> Arrays.stream(AlertType.values()).anyMatch(a -> a.name().equals(t)),
         "types: each must be one of " + Arrays.toString(AlertType.values()));
@@ -152,7 +153,7 @@ final class WebhookRoutes extends ApiDirectives {
         "regions: each must be a region-code prefix of 1 to 12 digits");
     String minSeverity = text(json, "minSeverity", 16, false);
     if (minSeverity != null && Arrays.stream(Severity.values()).noneMatch(s -> s.wireName().equals(minSeverity))) {
-      throw ApiException.badRequest("minSeverity: must be one of warning, high, critical");
+      throw ApiException.invalidField("minSeverity: must be one of warning, high, critical");
     }
     checkTarget(url);
     String granted = secret != null ? secret : WebhookSignature.newSecret();
@@ -168,7 +169,7 @@ final class WebhookRoutes extends ApiDirectives {
     try {
       policy.check(url);
     } catch (TargetPolicy.RefusedTarget e) {
-      throw new ApiException(422, "Unprocessable Content", e.getMessage());
+      throw ApiException.unprocessable(ErrorCode.TARGET_REFUSED, e.getMessage());
     }
   }
 
@@ -177,7 +178,7 @@ final class WebhookRoutes extends ApiDirectives {
     if (limitParam.isPresent()) {
       String l = limitParam.get();
       if (!l.matches("[0-9]{1,4}") || Integer.parseInt(l) < 1 || Integer.parseInt(l) > 1000) {
-        throw ApiException.badRequest("limit: must be a whole number from 1 to 1000");
+        throw ApiException.invalidParameter("limit: must be a whole number from 1 to 1000");
       }
       limit = Integer.parseInt(l);
     }
@@ -225,12 +226,12 @@ final class WebhookRoutes extends ApiDirectives {
     JsonNode v = json.get(field);
     if (v == null || v.isNull()) {
       if (required) {
-        throw ApiException.badRequest(field + ": required");
+        throw ApiException.missingField(field + ": required");
       }
       return null;
     }
     if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > max) {
-      throw ApiException.badRequest(field + ": must be a non-empty string of at most " + max + " characters");
+      throw ApiException.invalidField(field + ": must be a non-empty string of at most " + max + " characters");
     }
     return v.asText().trim();
   }
@@ -242,12 +243,12 @@ final class WebhookRoutes extends ApiDirectives {
       return List.of();
     }
     if (!v.isArray() || v.size() > 100) {
-      throw ApiException.badRequest(field + ": must be an array of at most 100 strings");
+      throw ApiException.invalidField(field + ": must be an array of at most 100 strings");
     }
     Set<String> out = new LinkedHashSet<>();
     for (JsonNode e : v) {
       if (!e.isTextual() || !valid.test(e.asText())) {
-        throw ApiException.badRequest(problem);
+        throw ApiException.invalidField(problem);
       }
       out.add(e.asText());
     }

@@ -1,5 +1,6 @@
 package cn.emon.testing;
 
+import cn.emon.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,14 +13,23 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** A real HTTP client against a test server. */
+/**
+ * A real HTTP client against a test server. Every problem document it receives must carry a
+ * documented {@code code} (CONTRACT §9), so each test that provokes an error also checks that.
+ */
 public final class ApiClient {
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
   public static final ObjectMapper JSON = new ObjectMapper();
+  /** The wire names of {@link ErrorCode}. */
+  public static final Set<String> ERROR_CODES =
+      Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).collect(Collectors.toUnmodifiableSet());
 
   private final String base;
 
@@ -66,13 +76,25 @@ public final class ApiClient {
     try {
       HttpResponse<byte[]> r = HTTP.send(builder.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofByteArray());
-      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+      Response response = new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
           new String(r.body(), StandardCharsets.UTF_8), r);
+      checkProblemCode(response);
+      return response;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Fails unless a problem document carries one of the documented error codes. */
+  public static void checkProblemCode(Response response) {
+    if (response.contentType().startsWith("application/problem+json")) {
+      JsonNode code = response.json().get("code");
+      if (code == null || !code.isTextual() || !ERROR_CODES.contains(code.asText())) {
+        throw new AssertionError("problem document without a documented code: " + response.body());
+      }
     }
   }
 
