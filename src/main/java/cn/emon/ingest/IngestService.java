@@ -75,7 +75,7 @@ public final class IngestService {
   /** Records the valid events and answers every event's outcome, in request order. */
   public CompletionStage<IngestResponse> ingest(List<Decoded> events, Principal principal) {
     if (!admission.tryAcquire()) {
-      throw ApiException.unavailable("ingest: too many requests in progress, retry shortly", 1);
+      throw ApiException.overloaded("ingest: too many requests in progress, retry shortly", 1);
     }
     try {
       Map<String, List<Integer>> byHousehold = new LinkedHashMap<>();
