@@ -45,10 +45,11 @@ export async function render(main, { arg }) {
   };
 
   let self;
+  let year;
   let children = [];
   let counties = [];
   try {
-    self = await own(code);
+    ({ row: self, year } = await own(code));
     if (CHILD_LEVEL[code.length]) {
       children = (await api('/stats/regions' + query({ level: CHILD_LEVEL[code.length], parent: code }))).regions;
       counties = code.length === 4 ? children
@@ -72,7 +73,7 @@ export async function render(main, { arg }) {
     h('div', { class: 'chart', id, role: 'img', 'aria-label': description }));
 
   fill(content,
-    h('h2', {}, (self.name || self.code) + (self.code && self.code !== 'CN' ? '（' + self.code + '）' : '') + ' · ' + self.year + ' 年'),
+    h('h2', {}, (self.name || self.code) + (self.code && self.code !== 'CN' ? '（' + self.code + '）' : '') + ' · ' + year + ' 年'),
     h('div', { class: 'kpis' },
       kpi('监测户数', number(self.households)),
       kpi('劳动力人数', number(self.labourCapable)),
@@ -129,8 +130,8 @@ export async function render(main, { arg }) {
 async function own(code) {
   const level = LEVEL_OF[code.length];
   const parent = code.length === 4 ? code.slice(0, 2) : code.length === 6 ? code.slice(0, 4) : '';
-  const rows = (await api('/stats/regions' + query({ level, parent }))).regions;
-  return code ? rows.find((r) => r.code === code) : rows[0];
+  const page = await api('/stats/regions' + query({ level, parent }));
+  return { row: code ? page.regions.find((r) => r.code === code) : page.regions[0], year: page.year };
 }
 
 function kpi(labelText, value, cls) {

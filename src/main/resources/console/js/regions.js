@@ -19,7 +19,7 @@ export function clearRegionCache() {
   cache.clear();
 }
 
-/** "贵州省 黔南布依族苗族自治州 都匀市" for a county code, as far as names are known. */
+/** "贵州省 黔南布依族苗族自治州 都匀市" for a region code, as far as names are known (townships have none). */
 export async function regionName(code) {
   if (!code) return '全部';
   const parts = [];
@@ -33,7 +33,6 @@ export async function regionName(code) {
     const county = (await regionsOf('county', code.slice(0, 4))).find((r) => r.code === code.slice(0, 6));
     if (county) parts.push(county.name || county.code);
   }
-  if (code.length > 6) parts.push(code);
   return parts.join(' ') || code;
 }
 

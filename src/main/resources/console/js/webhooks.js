@@ -3,7 +3,7 @@
 // get their own page beside this one once the API has them.
 import { api, query } from './api.js';
 import { h, fill, table, toast } from './dom.js';
-import { ALERT_TYPES, SEVERITIES, WEBHOOK_DELIVERY, label } from './labels.js';
+import { ALERT_TYPES, EVENT_TYPES, SEVERITIES, WEBHOOK_DELIVERY, label } from './labels.js';
 import { dateTime } from './format.js';
 
 export async function render(main, { admin }) {
@@ -91,7 +91,7 @@ export async function render(main, { admin }) {
         { label: '最近一次' }, { label: '下次尝试' }, { label: '操作' }],
       rows.map((d) => {
         const last = d.attempts && d.attempts.length ? d.attempts[d.attempts.length - 1] : null;
-        return [d.deliveryId, d.alertId, d.type, label(WEBHOOK_DELIVERY, d.status), (d.attempts || []).length,
+        return [d.deliveryId, d.alertId, label(EVENT_TYPES, d.type), label(WEBHOOK_DELIVERY, d.status), (d.attempts || []).length,
           last ? dateTime(last.at) + ' ' + (last.statusCode ? 'HTTP ' + last.statusCode : last.error || '') : '—',
           d.status === 'pending' && d.nextAttemptAt ? dateTime(d.nextAttemptAt) : '—',
           d.status === 'failed' ? button('重试', 'retry-' + d.deliveryId, () => retry(s, d)) : ''];
