@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** Region prefixes as SQL ranges: the upper bounds, the intersection with a token's scope, the predicate. */
 class RegionFilterTest {
 
   @ParameterizedTest
