@@ -239,19 +239,30 @@ public final class ConsoleBench {
         name, (peak[0] - before) / 1024.0, name, (after - before) / 1024.0);
   }
 
-  /** Runs a full GC in the server and returns its used heap after it (KiB), from jcmd. */
+  /**
+   * Runs a full GC in the server and returns its used heap right after it (KiB): both commands in
+   * one jcmd attach, so the figure holds what survived the GC and hardly anything allocated since
+   * (two attaches, a JVM start each, would let a busy export allocate for a second in between).
+   */
   static long liveHeapKiB(String pid) throws IOException {
-    jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
-    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-    if (!m.find()) {
-      throw new IllegalStateException("no heap figure in jcmd output");
+    java.nio.file.Path commands = java.nio.file.Files.createTempFile("console-bench-jcmd", ".txt");
+    try {
+      java.nio.file.Files.writeString(commands, "GC.run\nGC.heap_info\n");
+      String info = jcmd(pid, "-f", commands.toString());
+      Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+      if (!m.find()) {
+        throw new IllegalStateException("no heap figure in jcmd output");
+      }
+      return Long.parseLong(m.group(1));
+    } finally {
+      java.nio.file.Files.deleteIfExists(commands);
     }
-    return Long.parseLong(m.group(1));
   }
 
-  static String jcmd(String pid, String command) throws IOException {
-    Process p = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
+  static String jcmd(String pid, String... command) throws IOException {
+    List<String> argv = new ArrayList<>(List.of("jcmd", pid));
+    argv.addAll(List.of(command));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
