@@ -19,7 +19,12 @@ function route() {
   return { page: PAGES[page] ? page : 'inbox', arg: decodeURIComponent(rest.join('/')), params: new URLSearchParams(search) };
 }
 
+// Each navigation renders into a container of its own: a page still loading when the user moves
+// on writes into its detached container, never over the next page, and is stopped once it returns.
+let generation = 0;
+
 async function show() {
+  generation++;
   if (leave) {
     leave();
     leave = null;
@@ -37,8 +42,12 @@ async function show() {
     if (a.dataset.page === page) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
-  main.replaceChildren();
-  leave = (await PAGES[page].render(main, { arg, params, admin: isAdmin() })) || null;
+  const mine = generation;
+  const view = document.createElement('div');
+  main.replaceChildren(view);
+  const cleanup = (await PAGES[page].render(view, { arg, params, admin: isAdmin() })) || null;
+  if (mine === generation) leave = cleanup;
+  else if (cleanup) cleanup();
 }
 
 function renderSignIn() {

@@ -93,7 +93,7 @@ export async function render(main, { arg }) {
     children.length ? regionTable(children) : null);
 
   const chart = (id, option) => {
-    const c = echarts.init(document.getElementById(id), null, { renderer: 'canvas' });
+    const c = echarts.init(content.querySelector('#' + id), null, { renderer: 'canvas' });
     c.setOption({ animation: false, textStyle: { fontFamily: 'inherit' }, ...option });
     charts.push(c);
   };

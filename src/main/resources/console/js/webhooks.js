@@ -96,7 +96,7 @@ export async function render(main, { admin }) {
           d.status === 'pending' && d.nextAttemptAt ? dateTime(d.nextAttemptAt) : '—',
           d.status === 'failed' ? button('重试', 'retry-' + d.deliveryId, () => retry(s, d)) : ''];
       }), { cards: true }) : h('p', { class: 'muted' }, '暂无投递。'));
-    document.getElementById('deliveries-title').focus();
+    deliveries.querySelector('#deliveries-title').focus();
   }
 
   async function retry(s, d) {
