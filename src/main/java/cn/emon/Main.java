@@ -6,12 +6,15 @@ import cn.emon.auth.AuthSettings;
 import cn.emon.auth.Authenticator;
 import cn.emon.backup.BackupRoutes;
 import cn.emon.backup.BackupSettings;
+import cn.emon.console.ConsoleRoutes;
 import cn.emon.db.Database;
 import cn.emon.db.DatabaseSettings;
 import cn.emon.db.JournalStatistics;
 import cn.emon.deadlines.DeadlineScanner;
 import cn.emon.deadlines.DeadlinesFold;
 import cn.emon.deadlines.DeadlineSettings;
+import cn.emon.export.ExportRoutes;
+import cn.emon.export.ExportSettings;
 import cn.emon.household.Household;
 import cn.emon.household.HouseholdSettings;
 import cn.emon.http.DocsRoutes;
@@ -186,9 +189,12 @@ public final class Main {
             webhooks,
             new BackupRoutes(system, authenticator, deps.dataSource(), db.vendor() == DatabaseSettings.Vendor.H2,
                 BackupSettings.from(emon.getConfig("backup")), deps.clock()).route(),
+            new ExportRoutes(system, authenticator, deps.dataSource(), alerts, regions,
+                ExportSettings.from(emon.getConfig("exports")), deps.clock()).route(),
             new OpenApiRoutes(authenticator).route()),
         List.of(new MetricsRoutes(deps.registry()).route(system.dispatchers()
-            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"))), new DocsRoutes().route()))
+            .lookup(DispatcherSelector.fromConfig("emon.blocking-dispatcher"))), new DocsRoutes().route(),
+            new ConsoleRoutes().route()))
         .thenApply(binding -> {
           bound.set(true);
           return new Running(system, binding, deps);

@@ -155,6 +155,16 @@ public final class AlertRules {
     return status(p, now, new Due(now));
   }
 
+  /**
+   * When {@code p} becomes {@link PlacementStatus#UNVERIFIED} unless a verification comes first:
+   * the start of the day {@code verification-interval} after its start or latest verification.
+   */
+  public Instant verificationDue(Placement p) {
+    LocalDate reference = p.lastVerifiedOn() != null && p.lastVerifiedOn().isAfter(p.startDate())
+        ? p.lastVerifiedOn() : p.startDate();
+    return startOf(reference).plus(settings.verificationInterval());
+  }
+
   private PlacementStatus status(Placement p, Instant now, Due due) {
     LocalDate today = localDate(now);
     if (p.endDate() != null && !p.endDate().isAfter(today)) {
@@ -177,9 +187,7 @@ public final class AlertRules {
       }
       due.offer(expiry);
     }
-    LocalDate reference = p.lastVerifiedOn() != null && p.lastVerifiedOn().isAfter(p.startDate())
-        ? p.lastVerifiedOn() : p.startDate();
-    Instant unverifiedAt = startOf(reference).plus(settings.verificationInterval());
+    Instant unverifiedAt = verificationDue(p);
     if (!now.isBefore(unverifiedAt)) {
       return PlacementStatus.UNVERIFIED;
     }

@@ -1,6 +1,7 @@
 package cn.emon.query;
 
 import cn.emon.alerting.AlertRules;
+import cn.emon.alerting.PlacementStatus;
 import cn.emon.household.HouseholdState;
 import cn.emon.household.Training;
 import cn.emon.region.RegionCode;
@@ -31,17 +32,24 @@ public record HouseholdView(
   public record MemberView(String memberId, String laborCapacity, boolean labourCapable,
       boolean wantsTraining, boolean employed) {}
 
-  /** A placement with its status now (pending, active, ended, expired, unverified). */
+  /**
+   * A placement with its status now (pending, active, ended, expired, unverified) and, until it
+   * ends, {@code verificationDueAt}: when it lapses as unverified unless verified before.
+   */
   public record PlacementView(String placementId, String memberId, String channel, String employer,
       String workRegionCode, String workScope, LocalDate startDate, LocalDate expectedEndDate,
-      Long monthlyIncomeYuan, LocalDate lastVerifiedOn, LocalDate endDate, String endReason, String status) {}
+      Long monthlyIncomeYuan, LocalDate lastVerifiedOn, LocalDate endDate, String endReason, String status,
+      Instant verificationDueAt) {}
 
   static HouseholdView of(HouseholdState s, AlertRules rules, Instant now) {
-    List<PlacementView> placements = s.placements().values().stream().map(p -> new PlacementView(
-        p.placementId(), p.memberId(), p.channel().name(), p.employer(), p.workRegionCode(),
-        p.workScope().name(), p.startDate(), p.expectedEndDate(), p.monthlyIncomeYuan(),
-        p.lastVerifiedOn(), p.endDate(), p.endReason() == null ? null : p.endReason().name(),
-        rules.status(p, now).name().toLowerCase(java.util.Locale.ROOT))).toList();
+    List<PlacementView> placements = s.placements().values().stream().map(p -> {
+      PlacementStatus status = rules.status(p, now);
+      return new PlacementView(p.placementId(), p.memberId(), p.channel().name(), p.employer(),
+          p.workRegionCode(), p.workScope().name(), p.startDate(), p.expectedEndDate(), p.monthlyIncomeYuan(),
+          p.lastVerifiedOn(), p.endDate(), p.endReason() == null ? null : p.endReason().name(),
+          status.name().toLowerCase(java.util.Locale.ROOT),
+          status == PlacementStatus.ENDED ? null : rules.verificationDue(p));
+    }).toList();
     Set<String> employed = rules.employment(s.facts(), now).keySet();
     List<MemberView> members = s.members().values().stream().map(m -> new MemberView(m.memberId(),
         m.laborCapacity().name(), m.laborCapacity().isLabourCapable(), m.wantsTraining(),

@@ -60,7 +60,24 @@ public final class MutableClock extends Clock {
   @Override
   public Clock withZone(ZoneId z) {
     if (ticking) {
-      throw new UnsupportedOperationException("a ticking test clock has one zone");
+      // A view in another zone that still follows this clock's advances.
+      MutableClock self = this;
+      return new Clock() {
+        @Override
+        public Instant instant() {
+          return self.instant();
+        }
+
+        @Override
+        public ZoneId getZone() {
+          return z;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+          return self.withZone(other);
+        }
+      };
     }
     return new MutableClock(instant, false, z);
   }

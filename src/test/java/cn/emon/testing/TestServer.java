@@ -138,7 +138,8 @@ public final class TestServer implements AutoCloseable {
     return s;
   }
 
-  private static Map<String, Object> token(String name, String token, String role, List<String> regions) {
+  /** One entry of {@code emon.auth.tokens} for {@code token}, for tests that configure their own list. */
+  public static Map<String, Object> token(String name, String token, String role, List<String> regions) {
     return Map.of("name", name, "sha256", sha256(token), "role", role, "regions", regions);
   }
 
